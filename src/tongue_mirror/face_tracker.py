@@ -109,7 +109,7 @@ class FaceTracker:
 
     def _timestamp_ms(self, t: float) -> int:
         """Strictly increasing milliseconds even when the source loops, pauses or reconnects."""
-        ms = int(round(t * 1000.0 + self._offset_ms))
+        ms = round(t * 1000.0 + self._offset_ms)
         if ms <= self._last_ms:
             self._offset_ms += self._last_ms + 1 - ms
             ms = self._last_ms + 1

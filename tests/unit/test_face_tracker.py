@@ -1,0 +1,85 @@
+"""The tracker on a real public-domain face, and its timestamp and geometry bookkeeping."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import pytest
+
+from tongue_mirror import landmarks as lm
+from tongue_mirror.assets import sha256_of, verified_model
+from tongue_mirror.errors import UserError
+from tongue_mirror.face_tracker import FaceTracker, TrackerConfig, euler_from_matrix
+from tongue_mirror.values import Frame
+
+
+def test_astronaut_face_is_found_with_478_points_and_blendshapes(tracker, astronaut_bgr):
+    face = tracker.track(Frame(astronaut_bgr, 0.0, 0))
+    assert face is not None
+    assert face.landmarks.shape == (lm.N_LANDMARKS, 3)
+    assert len(face.blendshapes) == 52
+    x0, y0, x1, y1 = face.bbox
+    # The astronaut's face is in the upper middle of the 512×512 photo.
+    assert 150 < x0 < x1 < 300 and 40 < y0 < y1 < 220
+    assert face.image_size == (512, 512)
+    upper, lower = face.landmarks[lm.UPPER_LIP_TOP, 1], face.landmarks[lm.LOWER_LIP_BOTTOM, 1]
+    assert upper < lower < face.landmarks[lm.CHIN_TIP, 1]
+    assert face.transform.shape == (4, 4)
+
+
+def test_no_face_in_a_flat_image(tracker):
+    assert tracker.track(Frame(np.full((240, 320, 3), 90, np.uint8), 10.0, 1)) is None
+
+
+def test_timestamps_keep_increasing_when_the_source_loops(tracker, astronaut_bgr):
+    # A looping sample restarts at t=0; the landmarker must still see increasing times.
+    for t in (20.0, 20.033, 0.0, 0.033, 0.033):
+        assert tracker.track(Frame(astronaut_bgr, t, 0)) is not None
+
+
+def test_grayscale_input_is_accepted(tracker, astronaut_bgr):
+    gray = cv2.cvtColor(astronaut_bgr, cv2.COLOR_BGR2GRAY)
+    assert tracker.track(Frame(gray, 30.0, 0)) is not None
+
+
+def test_downscaled_landmarker_input_reports_full_size_pixels(astronaut_bgr):
+    big = cv2.resize(astronaut_bgr, (1024, 1024))
+    with FaceTracker(TrackerConfig(max_input_side=512)) as t:
+        face = t.track(Frame(big, 0.0, 0))
+    assert face is not None and face.image_size == (1024, 1024)
+    assert face.bbox[2] > 450  # in the 1024-px frame, not the 512-px input
+
+
+@pytest.mark.parametrize("degrees", [-15, 15])
+def test_roll_sign_follows_the_image(astronaut_bgr, degrees):
+    # OpenCV's negative angle turns the image clockwise: a clockwise head tilt is a positive roll.
+    rot = cv2.getRotationMatrix2D((225, 125), degrees, 1.0)
+    turned = cv2.warpAffine(astronaut_bgr, rot, (512, 512))
+    with FaceTracker() as t:
+        face = t.track(Frame(turned, 0.0, 0))
+    upright = math.radians(3.5)  # the astronaut's own slight tilt
+    assert face is not None
+    assert face.roll - upright == pytest.approx(math.radians(-degrees), abs=math.radians(6))
+
+
+def test_euler_of_identity_is_zero():
+    assert euler_from_matrix(np.eye(4)) == pytest.approx((0.0, 0.0, 0.0))
+
+
+def test_config_is_validated():
+    with pytest.raises(ValueError):
+        TrackerConfig(max_faces=0)
+    with pytest.raises(ValueError):
+        TrackerConfig(min_detection_confidence=1.5)
+
+
+def test_shipped_model_matches_its_hash():
+    model = verified_model()
+    assert sha256_of(model) == (model.parent / (model.name + ".sha256")).read_text().split()[0]
+
+
+def test_missing_model_override_is_a_user_error(tmp_path):
+    with pytest.raises(UserError):
+        verified_model(tmp_path / "nope.task")
