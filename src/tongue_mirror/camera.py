@@ -167,7 +167,7 @@ class CameraSource(FrameSource):
         """The newest frame not yet returned; None on timeout, once closed or the camera is lost."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
-            while self._seq == self._seen:
+            while self._seq == self._seen or self._stop.is_set():
                 if self._stop.is_set() or self._lost or self._thread is None:
                     return None
                 remaining = None if deadline is None else deadline - time.monotonic()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import queue
 import threading
 from fractions import Fraction
@@ -24,7 +25,7 @@ class VideoRecorder:
 
     def __init__(self, path: str | Path, fps: float, size: tuple[int, int], crf: int = 23,
                  preset: str = "veryfast", threaded: bool = False, queue_size: int = 8,
-                 fragmented: bool = False) -> None:
+                 faststart: bool = True) -> None:
         if not (isinstance(fps, int | float) and math.isfinite(fps) and fps > 0):
             raise ValueError(f"fps must be a positive number, got {fps!r}")
         if len(size) != 2 or min(size) < 2 or not all(isinstance(v, int) for v in size):
@@ -41,7 +42,10 @@ class VideoRecorder:
         self.crf = crf
         self.preset = preset
         self.threaded = threaded
-        self.fragmented = fragmented
+        self.format = _container_format(self.path)
+        # Written as fragmented MP4 while recording (a crash loses at most the last 2 s), then
+        # rewritten with the index first (+faststart) on close, as browsers and phones like it.
+        self.faststart = faststart and self.format != "matroska"
         self.frames_written = 0  # frames handed to the encoder
         self.last_t: float | None = None  # source time of the last frame handed over
         self._queue: queue.Queue = queue.Queue(maxsize=queue_size)
@@ -71,13 +75,11 @@ class VideoRecorder:
         if self._container is not None:
             return
         options = {}
-        if self.path.suffix.lower() in {".mp4", ".mov", ".m4v", ""}:
-            options["movflags"] = ("+frag_keyframe+empty_moov+default_base_moof"
-                                   if self.fragmented else "+faststart")
-        fmt = None if self.path.suffix.lower() in {".mp4", ".mov", ".m4v", ".mkv"} else "mp4"
+        if self.format != "matroska":
+            options["movflags"] = "+frag_keyframe+empty_moov+default_base_moof"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            container = av.open(str(self.path), mode="w", format=fmt, options=options)
+            container = av.open(str(self.path), mode="w", format=self.format, options=options)
         except (OSError, av.FFmpegError) as exc:
             raise UserError(f"cannot write {self.path}: {_reason(exc)}") from None
         try:
@@ -88,6 +90,8 @@ class VideoRecorder:
             stream.time_base = TIME_BASE
             stream.codec_context.time_base = TIME_BASE
             stream.codec_context.gop_size = max(1, round(self.fps * 2))  # a keyframe every 2 s
+            # No B-frames: pts start at 0 in fragments (no edit list) and x264 adds no delay.
+            stream.codec_context.max_b_frames = 0
             stream.options = {"crf": str(self.crf), "preset": self.preset}
             stream.codec_context.color_range = 1  # MPEG/limited range: what players assume
         except (av.FFmpegError, ValueError) as exc:
@@ -117,6 +121,12 @@ class VideoRecorder:
             self._error = self._error or exc
         if self._error is not None:
             raise self._user_error()
+        if self.faststart and self.frames_written:
+            try:
+                _rewrite_index_first(self.path, self.format)
+            except (OSError, av.FFmpegError) as exc:
+                self._error = exc
+                raise self._user_error() from None
 
     # -- writing ---------------------------------------------------------------------------
     def write(self, image: np.ndarray, t: float) -> None:
@@ -195,6 +205,29 @@ class VideoRecorder:
     def queued(self) -> int:
         """Frames waiting for the encoder thread (0 when not threaded)."""
         return self._queue.qsize()
+
+
+def _container_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    return {".mov": "mov", ".mkv": "matroska"}.get(suffix, "mp4")
+
+
+def _rewrite_index_first(path: Path, fmt: str) -> None:
+    """Remux a finished fragmented MP4 to a plain one with `moov` first; on failure keep it."""
+    tmp = path.with_name(f".{path.name}.faststart.tmp")
+    try:
+        with av.open(str(path)) as src, av.open(str(tmp), mode="w", format=fmt,
+                                                options={"movflags": "+faststart"}) as dst:
+            in_stream = src.streams.video[0]
+            out_stream = dst.add_stream_from_template(in_stream)
+            for packet in src.demux(in_stream):
+                if packet.dts is None:
+                    continue  # the demuxer's end-of-stream marker
+                packet.stream = out_stream
+                dst.mux(packet)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _reason(exc: BaseException) -> str:
