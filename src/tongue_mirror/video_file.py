@@ -123,6 +123,18 @@ class VideoFileSource(FrameSource):
             return 0
         return max(0, (self._info.frame_count or 0) - self.decoded)
 
+    def damage_report(self) -> str | None:
+        """One line on what could not be decoded, for the CLI; None when nothing was lost."""
+        if not self.lost_frames and not self.decode_errors:
+            return None
+        parts = []
+        if self.lost_frames and self._info is not None:
+            parts.append(f"{self.lost_frames} of {self._info.frame_count} frames could not be "
+                         "decoded (file truncated or damaged)")
+        if self.decode_errors:
+            parts.append(f"{self.decode_errors} damaged packets skipped")
+        return f"{self.path.name}: " + "; ".join(parts)
+
     def _note(self, message: str) -> None:
         if len(self.errors) < _MAX_ERROR_MESSAGES:
             self.errors.append(message)
