@@ -41,7 +41,8 @@ class CameraSource(FrameSource):
     """Camera `index`; iterate for frames, poll `stalled` to notice an unplugged camera."""
 
     def __init__(self, index: int = 0, resolution: tuple[int, int] | None = None,
-                 fps: float | None = None, capture_factory: CaptureFactory | None = None) -> None:
+                 fps: float | None = None, capture_factory: CaptureFactory | None = None,
+                 fourcc: str | None = "MJPG") -> None:
         if index < 0:
             raise ValueError(f"camera index must be >= 0, got {index}")
         if resolution is not None and (len(resolution) != 2 or min(resolution) <= 0):
@@ -51,6 +52,11 @@ class CameraSource(FrameSource):
         self.index = index
         self.resolution = resolution
         self.requested_fps = fps
+        if fourcc is not None and len(fourcc) != 4:
+            raise ValueError(f"fourcc must be 4 characters, got {fourcc!r}")
+        # USB webcams often reach 30 fps at 720p only with MJPG; drivers that lack it ignore it.
+        self.fourcc = fourcc
+        self._interval = 0.0  # smoothed seconds between captured frames
         self._factory = capture_factory or opencv_capture
         self._cond = threading.Condition()
         self._cap: Capture | None = None
@@ -93,6 +99,9 @@ class CameraSource(FrameSource):
             if cap is not None:
                 cap.release()
             raise UserError(f"camera {self.index} did not open (is it connected and not in use?)")
+        cap.set(cv2.CAP_PROP_BUFFERSIZE, 1.0)  # where supported, no stale frames in the driver
+        if self.fourcc is not None:
+            cap.set(cv2.CAP_PROP_FOURCC, float(cv2.VideoWriter_fourcc(*self.fourcc)))
         if self.resolution is not None:
             cap.set(cv2.CAP_PROP_FRAME_WIDTH, float(self.resolution[0]))
             cap.set(cv2.CAP_PROP_FRAME_HEIGHT, float(self.resolution[1]))
@@ -118,6 +127,9 @@ class CameraSource(FrameSource):
     def _publish(self, image: np.ndarray) -> None:
         now = time.monotonic()
         with self._cond:
+            if self._last_frame_at and self._seq:
+                gap = now - self._last_frame_at
+                self._interval = gap if not self._interval else 0.9 * self._interval + 0.1 * gap
             self._seq += 1
             self._latest = (image, now - self._t0, time.perf_counter())
             self._last_frame_at = now
@@ -157,6 +169,11 @@ class CameraSource(FrameSource):
         if self._last_frame_at == 0.0:
             return 0.0
         return time.monotonic() - self._last_frame_at
+
+    @property
+    def measured_fps(self) -> float | None:
+        """Frame rate the camera actually delivers (smoothed); None until two frames came."""
+        return 1.0 / self._interval if self._interval > 0 else None
 
     @property
     def captured(self) -> int:

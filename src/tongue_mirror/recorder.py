@@ -121,7 +121,10 @@ class VideoRecorder:
             self._error = self._error or exc
         if self._error is not None:
             raise self._user_error()
-        if self.faststart and self.frames_written:
+        if not self.frames_written:
+            self.path.unlink(missing_ok=True)  # a header without frames plays nowhere
+            return
+        if self.faststart:
             try:
                 _rewrite_index_first(self.path, self.format)
             except (OSError, av.FFmpegError) as exc:

@@ -68,6 +68,7 @@ def test_slow_reader_gets_only_the_newest_frames() -> None:
     times = [f.t for f in frames]
     assert all(b > a for a, b in itertools.pairwise(times))
     assert all(f.capture_time is not None for f in frames)
+    assert cam.measured_fps is not None and cam.measured_fps > 0
 
 
 def test_fast_reader_waits_and_never_sees_a_frame_twice() -> None:
@@ -121,6 +122,7 @@ def test_requested_size_is_asked_for_and_actual_size_reported() -> None:
     assert fake.requested[cv2.CAP_PROP_FRAME_HEIGHT] == 720
     assert fake.requested[cv2.CAP_PROP_FPS] == 60
     assert (info.kind, info.name, info.size, info.fps) == ("camera", "camera 3", (40, 30), 25.0)
+    assert fake.requested[cv2.CAP_PROP_FOURCC] == cv2.VideoWriter_fourcc(*"MJPG")
 
 
 def test_camera_that_does_not_open_is_a_user_error() -> None:

@@ -22,7 +22,10 @@ def _read_back(path: Path) -> tuple[av.video.stream.VideoStream, list[av.VideoFr
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         frames = list(container.decode(stream))
-        duration = float(stream.duration * stream.time_base)
+        if stream.duration is not None:
+            duration = float(stream.duration * stream.time_base)
+        else:  # Matroska keeps the duration on the container
+            duration = container.duration / av.time_base
         return stream, frames, duration
 
 
@@ -135,3 +138,17 @@ def test_disk_full_gives_a_user_error_and_keeps_what_was_written(tmp_path: Path,
     with VideoFileSource(path) as src:  # fragments written before the disk filled still play
         frames = list(src)
     assert 60 <= len(frames) < 300
+
+
+def test_a_recording_without_frames_leaves_no_file(tmp_path: Path) -> None:
+    with VideoRecorder(tmp_path / "empty.mp4", fps=30, size=(32, 24)) as rec:
+        pass
+    assert rec.frames_written == 0
+    assert not (tmp_path / "empty.mp4").exists()
+
+
+def test_mkv_and_mov_containers(tmp_path: Path) -> None:
+    for name in ("clip.mkv", "clip.mov"):
+        path = write_clip(tmp_path / name, n=12)
+        stream, frames, _ = _read_back(path)
+        assert stream.codec_context.name == "h264" and len(frames) == 12
