@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import write_clip
+from io_helpers import write_clip
 
 from tongue_mirror.errors import UserError
 from tongue_mirror.sources import ImageSource, VideoFileSource, open_source

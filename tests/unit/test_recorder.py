@@ -11,7 +11,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from conftest import pattern, write_clip
+from io_helpers import pattern, write_clip
 
 from tongue_mirror.errors import UserError
 from tongue_mirror.recorder import VideoRecorder

@@ -7,7 +7,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from conftest import pattern
+from io_helpers import pattern
 
 from tongue_mirror.replay_buffer import ReplayBuffer
 

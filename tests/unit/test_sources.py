@@ -10,7 +10,7 @@ import av
 import cv2
 import numpy as np
 import pytest
-from conftest import pattern, write_clip
+from io_helpers import pattern, write_clip
 
 from tongue_mirror.camera import CameraSource
 from tongue_mirror.sources import (
