@@ -59,7 +59,6 @@ class CameraSource(FrameSource):
         self._interval = 0.0  # smoothed seconds between captured frames
         self._factory = capture_factory or opencv_capture
         self._cond = threading.Condition()
-        self._cap: Capture | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._latest: tuple[np.ndarray, float, float] | None = None  # image, t, perf_counter
@@ -82,11 +81,10 @@ class CameraSource(FrameSource):
         with self._cond:
             self._cond.notify_all()
         if self._thread is not None:
-            self._thread.join(timeout=5.0)
+            # The thread releases the capture itself; a driver stuck in read() is left to it
+            # rather than released under its feet (the thread is a daemon).
+            self._thread.join(timeout=2.0)
             self._thread = None
-        if self._cap is not None:
-            self._cap.release()
-            self._cap = None
 
     def reconnect(self) -> None:
         """Reopen the device after it was lost; raises UserError if it does not come back."""
@@ -115,7 +113,6 @@ class CameraSource(FrameSource):
         reported_fps = cap.get(cv2.CAP_PROP_FPS)
         self._info = SourceInfo(kind="camera", name=f"camera {self.index}", width=width,
                                 height=height, fps=reported_fps if reported_fps > 0 else 30.0)
-        self._cap = cap
         self._stop = threading.Event()
         self._lost = False
         self._publish(_as_bgr(image))
@@ -137,19 +134,24 @@ class CameraSource(FrameSource):
 
     def _run(self, cap: Capture, stop: threading.Event) -> None:
         failures = 0
-        while not stop.is_set():
-            ok, image = cap.read()
-            if ok and image is not None:
-                failures = 0
-                self._publish(_as_bgr(image))
-                continue
-            failures += 1
-            if failures >= _FAILED_READS_UNTIL_LOST:
-                break
-            stop.wait(_FAILED_READ_PAUSE)
-        with self._cond:
-            self._lost = not stop.is_set()
-            self._cond.notify_all()
+        try:
+            while not stop.is_set():
+                ok, image = cap.read()
+                if ok and image is not None:
+                    failures = 0
+                    self._publish(_as_bgr(image))
+                    continue
+                failures += 1
+                if failures >= _FAILED_READS_UNTIL_LOST:
+                    break
+                stop.wait(_FAILED_READ_PAUSE)
+        except cv2.error:
+            pass  # a driver error ends the capture like an unplug; the app sees it as lost
+        finally:
+            cap.release()
+            with self._cond:
+                self._lost = not stop.is_set()
+                self._cond.notify_all()
 
     # -- reading ---------------------------------------------------------------------------
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -83,5 +84,6 @@ class ImageSource(FrameSource):
             if image is None:
                 self.errors.append(f"not a readable image: {path}")
                 continue
-            yield Frame(image=image, t=index / self.fps, index=index)
+            yield Frame(image=image, t=index / self.fps, index=index,
+                        capture_time=time.perf_counter())
             index += 1

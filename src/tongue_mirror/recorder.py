@@ -165,7 +165,8 @@ class VideoRecorder:
         frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="bgr24")
         frame.pts = self._pts_for(t)
         frame.time_base = TIME_BASE
-        frame.duration = self._period
+        if hasattr(frame, "duration"):  # PyAV >= 14: gives the last frame its length too
+            frame.duration = self._period
         self.last_t = t
         return frame
 
@@ -222,7 +223,10 @@ def _rewrite_index_first(path: Path, fmt: str) -> None:
         with av.open(str(path)) as src, av.open(str(tmp), mode="w", format=fmt,
                                                 options={"movflags": "+faststart"}) as dst:
             in_stream = src.streams.video[0]
-            out_stream = dst.add_stream_from_template(in_stream)
+            if hasattr(dst, "add_stream_from_template"):
+                out_stream = dst.add_stream_from_template(in_stream)
+            else:  # PyAV < 14
+                out_stream = dst.add_stream(template=in_stream)
             for packet in src.demux(in_stream):
                 if packet.dts is None:
                     continue  # the demuxer's end-of-stream marker

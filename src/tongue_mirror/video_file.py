@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -201,7 +202,7 @@ class VideoFileSource(FrameSource):
                     self.decode_errors += 1
                     self._note(f"frame {index} could not be converted: {_reason(exc)}")
                     continue
-                yield Frame(image=image, t=t, index=index)
+                yield Frame(image=image, t=t, index=index, capture_time=time.perf_counter())
                 if first_pass:
                     self.decoded += 1
                 last_raw, last_t = raw, t
