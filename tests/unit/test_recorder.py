@@ -1,0 +1,154 @@
+"""The H.264 recorder: PyAV round trip, timing from t, validation, Ctrl-C, write failures."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from io_helpers import pattern, write_clip
+
+from tongue_mirror.errors import UserError
+from tongue_mirror.recorder import VideoRecorder
+from tongue_mirror.video_file import VideoFileSource
+
+
+def _read_back(path: Path) -> tuple[av.video.stream.VideoStream, list[av.VideoFrame], float]:
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        frames = list(container.decode(stream))
+        if stream.duration is not None:
+            duration = float(stream.duration * stream.time_base)
+        else:  # Matroska keeps the duration on the container
+            duration = container.duration / av.time_base
+        return stream, frames, duration
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_round_trip_h264_yuv420p_count_and_duration(tmp_path: Path, threaded: bool) -> None:
+    path = write_clip(tmp_path / "out.mp4", n=45, fps=30, size=(96, 64), threaded=threaded)
+    stream, frames, duration = _read_back(path)
+    assert stream.codec_context.name == "h264"
+    assert stream.codec_context.pix_fmt == "yuv420p"
+    assert stream.frames == 45 and len(frames) == 45
+    assert duration == pytest.approx(1.5, abs=1e-3)
+    assert (stream.width, stream.height) == (96, 64)
+    decoded = frames[10].to_ndarray(format="bgr24").astype(int)
+    assert np.abs(decoded - pattern(10, (96, 64))).mean() < 6
+
+
+def test_file_starts_with_its_index_for_streaming(tmp_path: Path) -> None:
+    path = write_clip(tmp_path / "fast.mp4", n=10)
+    head = path.read_bytes()[:4096]
+    assert head.find(b"moov") != -1 and head.find(b"moov") < max(head.find(b"mdat"), 4096)
+
+
+def test_presentation_times_follow_t_even_when_repeated_or_going_back(tmp_path: Path) -> None:
+    times = [5.0, 5.04, 5.04, 5.2, 5.1, 5.3]
+    path = write_clip(tmp_path / "t.mp4", n=len(times), times=times)
+    _, frames, _ = _read_back(path)
+    got = [f.time for f in frames]
+    assert len(got) == 6 and all(b > a for a, b in itertools.pairwise(got))
+    assert got[:2] == pytest.approx([0.0, 0.04], abs=1e-4)
+    # a repeated time moves one period (1/30 s) on; later gaps are kept
+    assert got[2] == pytest.approx(0.04 + 1 / 30, abs=1e-4)
+    assert got[3] - got[2] == pytest.approx(0.16, abs=1e-4)
+
+
+def test_odd_size_is_padded_to_even(tmp_path: Path) -> None:
+    path = write_clip(tmp_path / "odd.mp4", n=3, size=(65, 49))
+    stream, frames, _ = _read_back(path)
+    assert (stream.width, stream.height) == (66, 50)
+    assert len(frames) == 3
+
+
+def test_bad_frames_are_rejected_clearly(tmp_path: Path) -> None:
+    with VideoRecorder(tmp_path / "v.mp4", fps=30, size=(32, 24)) as rec:
+        with pytest.raises(ValueError, match="32x24"):
+            rec.write(np.zeros((24, 40, 3), np.uint8), 0.0)
+        with pytest.raises(ValueError, match="uint8"):
+            rec.write(np.zeros((24, 32, 3), np.float32), 0.0)
+        with pytest.raises(ValueError, match="H×W×3"):
+            rec.write(np.zeros((24, 32), np.uint8), 0.0)
+        with pytest.raises(TypeError):
+            rec.write([[0]], 0.0)  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="finite"):
+            rec.write(np.zeros((24, 32, 3), np.uint8), float("nan"))
+        rec.write(np.zeros((24, 32, 3), np.uint8), 0.0)
+    with pytest.raises(ValueError):
+        VideoRecorder(tmp_path / "x.mp4", fps=0, size=(32, 24))
+    with pytest.raises(ValueError):
+        VideoRecorder(tmp_path / "x.mp4", fps=30, size=(32,))
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_keyboard_interrupt_leaves_a_playable_file(tmp_path: Path, threaded: bool) -> None:
+    path = tmp_path / "interrupted.mp4"
+    with pytest.raises(KeyboardInterrupt), \
+            VideoRecorder(path, fps=30, size=(64, 48), threaded=threaded) as rec:
+        for i in range(100):
+            if i == 37:
+                raise KeyboardInterrupt
+            rec.write(pattern(i), i / 30)
+    stream, frames, duration = _read_back(path)
+    assert len(frames) == 37 and stream.frames == 37
+    assert duration == pytest.approx(37 / 30, abs=1e-3)
+
+
+def test_unwritable_path_is_a_user_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    with pytest.raises(UserError, match="cannot write"):
+        VideoRecorder(blocker / "out.mp4", fps=30, size=(32, 24)).open()
+
+
+_DISK_FULL = textwrap.dedent("""
+    import resource, signal, sys
+    import numpy as np
+    from tongue_mirror.errors import UserError
+    from tongue_mirror.recorder import VideoRecorder
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # past the limit, write() fails with EFBIG
+    resource.setrlimit(resource.RLIMIT_FSIZE, (400_000, 400_000))
+    rng = np.random.default_rng(0)
+    try:
+        with VideoRecorder(sys.argv[1], fps=30, size=(128, 96), faststart=False,
+                           threaded=sys.argv[2] == "1") as rec:
+            for i in range(300):
+                rec.write(rng.integers(0, 255, (96, 128, 3), dtype=np.uint8), i / 30)
+    except UserError as exc:
+        print("USERERROR", exc)
+""")
+
+
+@pytest.mark.parametrize("threaded", ["0", "1"])
+def test_disk_full_gives_a_user_error_and_keeps_what_was_written(tmp_path: Path,
+                                                                 threaded: str) -> None:
+    path = tmp_path / "full.mp4"
+    env = {"PYTHONPATH": str(Path(__file__).parents[2] / "src")}
+    result = subprocess.run([sys.executable, "-c", _DISK_FULL, str(path), threaded],
+                            capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "USERERROR recording to" in result.stdout
+    assert "Traceback" not in result.stderr
+    with VideoFileSource(path) as src:  # fragments written before the disk filled still play
+        frames = list(src)
+    assert 60 <= len(frames) < 300
+
+
+def test_a_recording_without_frames_leaves_no_file(tmp_path: Path) -> None:
+    with VideoRecorder(tmp_path / "empty.mp4", fps=30, size=(32, 24)) as rec:
+        pass
+    assert rec.frames_written == 0
+    assert not (tmp_path / "empty.mp4").exists()
+
+
+def test_mkv_and_mov_containers(tmp_path: Path) -> None:
+    for name in ("clip.mkv", "clip.mov"):
+        path = write_clip(tmp_path / name, n=12)
+        stream, frames, _ = _read_back(path)
+        assert stream.codec_context.name == "h264" and len(frames) == 12
