@@ -182,7 +182,8 @@ def _check_dynamics(p: CircuitParams) -> None:
     if not (0.0 < p.motor_threshold < 1.0):
         _fail("motor_threshold", p.motor_threshold, "must be in (0, 1)")
     if not (p.motor_threshold < p.motor_full <= 1.0):
-        _fail("motor_full", p.motor_full, "must be above motor_threshold and at most 1")
+        _fail("motor_threshold/motor_full", (p.motor_threshold, p.motor_full),
+              "need motor_threshold < motor_full <= 1")
 
 
 def _check_rates(p: CircuitParams) -> None:
@@ -203,14 +204,16 @@ def _check_readouts(p: CircuitParams) -> None:
         if not (0.0 < value < 1.0):
             _fail(name, value, "must be in (0, 1)")
     if p.imitation_off >= p.imitation_on:
-        _fail("imitation_off", p.imitation_off, "must be below imitation_on (hysteresis)")
+        _fail("imitation_on/imitation_off", (p.imitation_on, p.imitation_off),
+              "imitation_off must be below imitation_on (hysteresis)")
 
 
 def _check_presets(p: CircuitParams) -> None:
     if not (0.0 < p.inhibition_max <= 10.0):
         _fail("inhibition_max", p.inhibition_max, "must be in (0, 10]")
     if not (0.0 <= p.inhibition_infant < p.inhibition_adult <= p.inhibition_max):
-        _fail("inhibition_infant/inhibition_adult", (p.inhibition_infant, p.inhibition_adult),
+        _fail("inhibition_infant/inhibition_adult/inhibition_max",
+              (p.inhibition_infant, p.inhibition_adult, p.inhibition_max),
               "need 0 <= infant < adult <= inhibition_max")
     infant = steady_state(p, p.inhibition_infant)["motor"]
     adult = steady_state(p, p.inhibition_adult)["motor"]
