@@ -39,7 +39,7 @@ class Lane:
 LANES = (
     Lane("visual", "seeing", "visual (STS)", SKY_BLUE),
     Lane("mirror", "mirror", "premotor (F5)", ORANGE),
-    Lane("suppression", "holding back", "premotor (F5)", YELLOW),
+    Lane("suppression", "doing only", "premotor (F5)", YELLOW),
     Lane("motor", "moving", "motor (M1)", REDDISH_PURPLE),
     Lane("feedback", "feedback", "felt vs expected", BLUISH_GREEN),
 )

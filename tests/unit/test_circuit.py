@@ -368,3 +368,17 @@ def test_defaults_are_valid_and_loop_gain_below_one():
     infant = steady_state(params, params.inhibition_infant)["motor"]
     adult = steady_state(params, params.inhibition_adult)["motor"]
     assert adult < params.motor_threshold < infant
+
+
+def test_neural_columns_name_every_population_and_channel():
+    from tongue_mirror.neural_log import neural_columns
+
+    circuit = MirrorCircuit(mode="adult")
+    state = [circuit.advance_to(t, {"tongue": 1.0}) for t in frames(1.0)][-1]
+    row = neural_columns(state)
+    for pop in POPULATIONS:
+        for channel in state.channels:
+            assert isinstance(row[f"rate_{pop}_{channel}"], float)
+    assert row["attribution"] == "other"
+    assert row["movement_tongue"] == 0.0
+    assert {"efference_tongue", "feedback_tongue", "error_tongue"} <= set(row)
