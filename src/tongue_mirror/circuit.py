@@ -42,11 +42,14 @@ papers give none):
   as for execution, with no detectable muscle activity. The adult preset (I = 1.0) puts M1 at
   ~0.42 of full activation against ~0.85 for the infant (I = 0.2): about half, and below
   theta = 0.6, so no movement. The validation checks both fixed points.
-- Imitation: Meltzoff & Moore 1977 (Science) report that 12-21-day-old infants imitate tongue
-  protrusion, mouth opening and lip protrusion: the three channels. The latency of the model's
-  imitation (expected_imitation_latency(), ~0.3 s after a step input with the defaults) comes out
-  of the time constants below; it is far shorter than infants' responses, which were scored over
-  response periods of seconds. It is a demo choice, not a claim about infants.
+- Imitation: Meltzoff & Moore 1977 (Science): infants 12-21 days old imitated facial and manual
+  gestures; the facial ones were lip protrusion, mouth opening and tongue protrusion, which are
+  the three channels here. (Whether newborns imitate is debated: Oostenbroek et al. 2016, Current
+  Biology, found no evidence in a large longitudinal study.) The model's imitation latency
+  (expected_imitation_latency(): 0.379 s after a step of the watched gesture, with the defaults)
+  comes out of the time constants and delays below; the 1977 study scored gestures over response
+  periods after each demonstration and reported no reaction time, so this latency is a demo
+  choice, not a claim about infants.
 - Rates: F5 and M1 neurons fire at tens of spikes/s when active and a few spikes/s at rest; the
   peaks (30-60 spikes/s) and spontaneous rates (0-5 spikes/s) are round numbers in that range,
   modelling choices. The same holds for the time constants (50-150 ms: the speed of cortical

@@ -382,3 +382,13 @@ def test_neural_columns_name_every_population_and_channel():
     assert row["attribution"] == "other"
     assert row["movement_tongue"] == 0.0
     assert {"efference_tongue", "feedback_tongue", "error_tongue"} <= set(row)
+
+
+def test_the_documented_latency_is_the_one_the_parameters_produce():
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "circuit.md"
+    if not doc.exists():
+        pytest.skip("docs/circuit.md not present")
+    stated = {float(m) for m in re.findall(r"\*\*(\d\.\d+) s\*\*", doc.read_text())}
+    assert stated == {round(expected_imitation_latency(), 3)}
