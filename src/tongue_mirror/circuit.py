@@ -215,7 +215,7 @@ class MirrorCircuit:
         return (self._t_origin or 0.0) + step * self.params.dt
 
     def advance_to(
-        self, t: float, observed: Mapping[str, float], frame: int = -1
+        self, t: float, observed: Mapping[str, float] | None, frame: int = -1
     ) -> NeuralState:
         """Run the steps due up to time t, then hold `observed` (seen at t) for the next ones."""
         t = float(t)
@@ -236,6 +236,7 @@ class MirrorCircuit:
         if events and events[0].event == "circuit_clock_jump":
             self._t_origin = t - self._step * self.params.dt  # re-anchor after the jump
         self._t_last = t
+        observed = observed or {}
         self._held = np.array([_unit(observed.get(c, 0.0)) for c in self.params.channels])
         return self._snapshot(t, acts, signals, tuple(events))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import re
 
@@ -392,3 +393,30 @@ def test_the_documented_latency_is_the_one_the_parameters_produce():
         pytest.skip("docs/circuit.md not present")
     stated = {float(m) for m in re.findall(r"\*\*(\d\.\d+) s\*\*", doc.read_text())}
     assert stated == {round(expected_imitation_latency(), 3)}
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    st.lists(st.tuples(st.floats(0.0, 0.2), st.floats(0.0, 1.0),
+                       st.sampled_from(["tongue", "jaw"])), min_size=1, max_size=80),
+    st.sampled_from(["infant", "adult"]),
+)
+def test_any_input_keeps_the_circuit_in_range_and_events_alternating(frames_in, mode):
+    params = CircuitParams()
+    circuit = MirrorCircuit(params, mode=mode)
+    t = 0.0
+    events = []
+    for gap, strength, channel in frames_in:
+        t += gap
+        state = circuit.advance_to(t, {channel: strength})
+        events += [e for e in state.events if e.event.startswith("imitation")]
+        for pop in POPULATIONS:
+            peak = params.rate_range(pop)[1]
+            assert np.all(state.rates[pop] >= 0) and np.all(state.rates[pop] <= peak + 1e-9)
+        assert all(0.0 <= m <= 1.0 for m in state.movement.values())
+        assert state.attribution in ("self", "other", "none")
+    names = [e.event for e in events]
+    assert names == [("imitation_start", "imitation_end")[i % 2] for i in range(len(names))]
+    assert all(a.t <= b.t for a, b in itertools.pairwise(events))
+    if mode == "adult":
+        assert not events
