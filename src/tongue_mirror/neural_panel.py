@@ -41,7 +41,7 @@ LANES = (
     Lane("mirror", "mirror", "premotor (F5)", ORANGE),
     Lane("suppression", "doing only", "premotor (F5)", YELLOW),
     Lane("motor", "moving", "motor (M1)", REDDISH_PURPLE),
-    Lane("feedback", "feedback", "felt vs expected", BLUISH_GREEN),
+    Lane("feedback", "feedback", "white = expected", BLUISH_GREEN),
 )
 
 CAPTIONS = {
@@ -217,9 +217,9 @@ class NeuralPanel:
             cv2.rectangle(img, (int(8 * s), y + self._pad + 2),
                           (int(8 * s) + sw, y + self._lane_h - self._pad - 2), lane.colour, -1)
             tx = round(26 * s)
-            cv2.putText(img, lane.label, (tx, y + int(self._lane_h * 0.50)), FONT, 0.68 * s,
+            cv2.putText(img, lane.label, (tx, y + int(self._lane_h * 0.52)), FONT, 0.72 * s,
                         lane.colour, max(1, round(1.4 * s)), cv2.LINE_AA)
-            cv2.putText(img, lane.sublabel, (tx, y + int(self._lane_h * 0.86)), FONT, 0.42 * s,
+            cv2.putText(img, lane.sublabel, (tx, y + int(self._lane_h * 0.88)), FONT, 0.46 * s,
                         GREY, 1, cv2.LINE_AA)
         cv2.line(img, (self._gutter - 1, self._top), (self._gutter - 1, self._top + self._plot_h),
                  LANE_LINE, 1)
