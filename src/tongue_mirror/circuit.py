@@ -243,7 +243,8 @@ class MirrorCircuit:
     # ---- the dynamics ------------------------------------------------------------------------
     def _command(self, motor: np.ndarray) -> np.ndarray:
         p = self.params
-        return np.clip((motor - p.motor_threshold) / (p.motor_full - p.motor_threshold), 0.0, 1.0)
+        u = (motor - p.motor_threshold) * (1.0 / (p.motor_full - p.motor_threshold))
+        return np.minimum(np.maximum(u, 0.0), 1.0)
 
     def _run(self, steps: int, frame: int) -> tuple[np.ndarray, dict, list[GestureEvent]]:
         """Advance `steps` steps: activations (steps, populations, channels), signals, events."""
@@ -338,8 +339,9 @@ class MirrorCircuit:
                         self._state["motor"], feedback])
         rates = self._spont[0] + self._span[0] * now
         step_rates = self._spont + self._span * acts  # (steps, populations, channels)
-        probs = step_rates[..., None] * self._gains[None] * p.dt
-        spikes = self._rng.random(probs.shape) < probs  # one draw per frame, step-major
+        probs = (step_rates * p.dt)[..., None] * self._gains[None]
+        # one draw per frame, step-major, so the stream does not depend on the frame times
+        spikes = self._rng.random(probs.shape, dtype=np.float32) < probs
         spont, peak = p.rate_range("motor")
         return NeuralState(
             t=t,
