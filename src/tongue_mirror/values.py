@@ -110,11 +110,27 @@ class NeuralState:
     t: float
     channels: tuple[str, ...]  # action channels, e.g. ("tongue", "jaw", "lips")
     rates: Mapping[str, np.ndarray]  # population name → rate per channel (spikes/s)
-    spikes: Mapping[str, np.ndarray]  # population name → (steps × neurons) bool since last state
+    # population name → (steps × channels × neurons) bool, the steps since the last state
+    spikes: Mapping[str, np.ndarray]
     movement: Mapping[str, float]  # channel → the avatar's own movement 0..1
     attribution: str  # "self", "other" or "none"
     inhibition: float
     events: tuple[GestureEvent, ...] = ()
+    # Added by the circuit issue (all defaulted, so older constructors still work):
+    # "efference", "feedback", "error" → value per channel, 0..1
+    signals: Mapping[str, np.ndarray] = field(default_factory=dict)
+    # population → (spontaneous, peak) rate in spikes/s, for scaling traces
+    rate_ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    motor_threshold_rate: float = float("nan")  # M1 rate (spikes/s) above which the avatar moves
+    phase: str = ""  # "watching", "imitating", "self" or "other": what the model is doing now
+    mode: str = ""  # "infant", "adult" or "" when the knob is off a preset
+    dt: float = 0.0  # s per spike-raster step
+
+    def rate(self, population: str, channel: str) -> float:
+        """One population's rate on one channel (spikes/s), NaN if absent."""
+        if population not in self.rates or channel not in self.channels:
+            return float("nan")
+        return float(self.rates[population][self.channels.index(channel)])
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,105 @@
+"""The overlay panel: right size, shows activity where it happens, survives odd input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tongue_mirror.circuit import MirrorCircuit
+from tongue_mirror.neural_panel import LANES, NeuralPanel
+from tongue_mirror.values import NeuralState
+
+
+def states(mode, seconds, seen, fps=30.0):
+    circuit = MirrorCircuit(mode=mode, seed=1)
+    n = round(seconds * fps)
+    return [circuit.advance_to(i / fps, {"tongue": seen(i / fps)}) for i in range(n)]
+
+
+def render_all(panel, sts):
+    img = None
+    for s in sts:
+        img = panel.render(s)
+    return img
+
+
+@pytest.mark.parametrize("size", [(640, 360), (1280, 720), (400, 300)])
+def test_renders_the_requested_size_as_bgr_uint8(size):
+    img = render_all(NeuralPanel(size), states("infant", 1.0, lambda t: 0.0))
+    assert img.shape == (size[1], size[0], 3)
+    assert img.dtype == np.uint8
+
+
+def lane_activity(panel, img, i):
+    """Bright trace pixels in the right-most second of lane i."""
+    y0 = panel._top + i * panel._lane_h
+    x1 = panel._gutter + panel._plot_w
+    x0 = x1 - int(panel._px_per_s)
+    region = img[y0:y0 + panel._lane_h, x0:x1].astype(int)
+    colour = np.array(LANES[i].colour)
+    close = np.abs(region - colour).sum(axis=2) < 40
+    rows = np.nonzero(close.any(axis=1))[0]
+    return rows.mean() if rows.size else None  # mean row of the trace: smaller = higher
+
+
+def test_traces_rise_where_the_circuit_is_active():
+    quiet = NeuralPanel()
+    busy = NeuralPanel()
+    img_quiet = render_all(quiet, states("infant", 3.0, lambda t: 0.0))
+    img_busy = render_all(busy, states("infant", 3.0, lambda t: 1.0 if t > 1.0 else 0.0))
+    for i, lane in enumerate(LANES):
+        if lane.population == "suppression":
+            continue  # rises too when acting, but starts above zero
+        assert lane_activity(busy, img_busy, i) < lane_activity(quiet, img_quiet, i) - 5, lane
+    assert not np.array_equal(img_quiet, img_busy)
+
+
+def test_adult_moving_trace_stays_below_the_threshold_line():
+    panel = NeuralPanel()
+    sts = states("adult", 3.0, lambda t: 1.0 if t > 0.5 else 0.0)
+    img = render_all(panel, sts)
+    motor = [ln.population for ln in LANES].index("motor")
+    peak = sts[-1].rate_ranges["motor"][1]
+    top = motor * panel._lane_h
+    threshold_row = panel._lane_y(motor, sts[-1].motor_threshold_rate / peak) - top
+    rest_row = panel._lane_y(motor, sts[-1].rate_ranges["motor"][0] / peak) - top
+    trace_row = lane_activity(panel, img, motor)
+    assert threshold_row + 2 < trace_row < rest_row - 5  # rows grow downwards
+
+
+def test_caption_changes_with_what_the_model_does():
+    panel = NeuralPanel()
+    sts = states("infant", 3.0, lambda t: 1.0 if t > 0.5 else 0.0)
+    phases = {}
+    for s in sts:
+        img = panel.render(s)
+        phases.setdefault(s.phase, img[: panel._top, : panel._gutter].copy())
+    assert {"watching", "other", "imitating", "self"} <= set(phases)
+    captions = list(phases.values())
+    for a in range(len(captions)):
+        for b in range(a + 1, len(captions)):
+            assert not np.array_equal(captions[a], captions[b])
+
+
+def test_time_going_backwards_clears_history_and_keeps_drawing():
+    panel = NeuralPanel()
+    render_all(panel, states("infant", 2.0, lambda t: 1.0))
+    fresh = NeuralPanel()
+    first_again = states("infant", 0.1, lambda t: 0.0)
+    a = render_all(panel, first_again)
+    b = render_all(fresh, first_again)
+    assert np.array_equal(a, b)
+
+
+def test_minimal_state_and_unknown_channel_do_not_crash():
+    state = NeuralState(t=1.0, channels=("jaw",), rates={}, spikes={}, movement={},
+                        attribution="none", inhibition=0.3)
+    img = NeuralPanel((640, 360)).render(state)
+    assert img.shape == (360, 640, 3)
+
+
+def test_bad_sizes_are_refused():
+    with pytest.raises(ValueError):
+        NeuralPanel((100, 50))
+    with pytest.raises(ValueError):
+        NeuralPanel(history_s=0.0)
