@@ -59,7 +59,7 @@ MOUTH_Y = 55.0
 CHEEK_X = 60.0
 CHEEK_Y = 38.0
 FACE_DEPTH = 100.0  # radius of the sphere the features sit on, for 2.5-D turning
-NECK_PIVOT = (0.0, 80.0)  # the head rolls about the neck
+ROLL_PIVOT = (0.0, 12.0)  # the face rolls about the middle of the (nearly round) head
 TONGUE_REACH = 56.0  # baby units the tongue travels at full extension
 MAX_YAW = 0.75
 MAX_PITCH = 0.5
@@ -251,6 +251,32 @@ def _tongue_centreline(mx: float, my: float, opening: float, half_width: float, 
     return pts
 
 
+@dataclass(frozen=True)
+class _Sprite:
+    """A pre-rendered shaded feature and the pixel offset of its centre."""
+
+    image: skia.Image
+    ox: float
+    oy: float
+
+
+class _Sprites:
+    """Blits sprites pixel-aligned and unrotated: the fast path of skia's CPU rasteriser."""
+
+    def __init__(self, canvas: skia.Canvas, base: skia.Matrix, pose_matrix: skia.Matrix) -> None:
+        self._c = canvas
+        self._base = base
+        self._m = pose_matrix
+
+    def blit(self, sprite: _Sprite, x: float, y: float, paint: skia.Paint | None = None) -> None:
+        p = self._m.mapXY(x, y)
+        self._c.save()
+        self._c.setMatrix(self._base)
+        self._c.drawImage(sprite.image, round(p.x() - sprite.ox), round(p.y() - sprite.oy),
+                          skia.SamplingOptions(), paint)
+        self._c.restore()
+
+
 class AvatarRenderer:
     """Draws AvatarPose values into panels of one size, reusing the static layers between frames."""
 
@@ -258,6 +284,14 @@ class AvatarRenderer:
         self._layout: PanelLayout | None = None
         self._font_cache: dict[int, skia.Font] = {}
         self._copy_paint = skia.Paint(BlendMode=skia.BlendMode.kSrc)
+        self._paints = {
+            "eye_white": _fill(_rgb(EYE_WHITE)),
+            "lid": _fill(_rgb(_mix(SKIN, SKIN_SHADE, 0.35))),
+            "lid_shadow": _stroke(_rgb((120, 90, 110), 0.25), 6.0),
+            "lash": _stroke(_rgb(LASH), 2.8),
+            "lash_thin": _stroke(_rgb(LASH), 2.2),
+            "tongue_shadow": _fill(_rgb((150, 70, 70), 0.22)),
+        }
         self.resize(size)
 
     # ----------------------------------------------------------------------------------- public
@@ -284,7 +318,10 @@ class AvatarRenderer:
         self._surface = skia.Surface(self._pixels, colorType=skia.kBGRA_8888_ColorType,
                                      alphaType=skia.kPremul_AlphaType)
         self._background = self._render_background()
-        self._head_image, self._head_rect = self._render_head_base()
+        self._cheek = self._make_sprite(26.0, self._paint_cheek)
+        self._nose = self._make_sprite(12.0, self._paint_nose)
+        self._iris = self._make_sprite(IRIS_R + 1.0, self._paint_iris)
+        self._captions: dict[str, tuple[skia.Image, float, float]] = {}
 
     def render(self, pose: AvatarPose, overlay_text: str | None = None) -> np.ndarray:
         """The pose as a BGR uint8 image of the panel size (a new array each call)."""
@@ -299,18 +336,20 @@ class AvatarRenderer:
     def draw(self, canvas: skia.Canvas, pose: AvatarPose, overlay_text: str | None = None) -> None:
         """Draw the whole panel onto any skia canvas whose origin is the panel's top-left."""
         face = _resolve(pose)
+        base = canvas.getTotalMatrix()
+        m = self._matrix(pose)
+        # Gradients are slow in skia's CPU rasteriser, so everything shaded is pre-rendered: the
+        # static layer is one opaque copy, shaded features are pixel-aligned sprites.
         canvas.drawImage(self._background, 0, 0, skia.SamplingOptions(), self._copy_paint)
         canvas.save()
-        canvas.concat(self._matrix(pose))
-        self._draw_ears(canvas, face)
-        canvas.drawImageRect(self._head_image, self._head_rect,
-                             skia.SamplingOptions(skia.FilterMode.kLinear))
-        self._draw_cheeks(canvas, face, pose)
+        canvas.concat(m)
+        sprites = _Sprites(canvas, base, m)
+        self._draw_cheeks(sprites, face, pose)
         self._draw_hair(canvas, face)
-        self._draw_eye(canvas, face.eye_l, pose.eye_open_left, pose, -1)
-        self._draw_eye(canvas, face.eye_r, pose.eye_open_right, pose, 1)
+        self._draw_eye(canvas, sprites, face.eye_l, pose.eye_open_left, pose, -1)
+        self._draw_eye(canvas, sprites, face.eye_r, pose.eye_open_right, pose, 1)
         self._draw_brows(canvas, face, pose)
-        self._draw_nose(canvas, face)
+        sprites.blit(self._nose, face.nose[0], face.nose[1])
         self._draw_mouth(canvas, face, pose)
         canvas.restore()
         if overlay_text:
@@ -346,15 +385,48 @@ class AvatarRenderer:
 
     # ------------------------------------------------------------------------------- internals
     def _matrix(self, pose: AvatarPose) -> skia.Matrix:
-        """Baby units -> panel pixels, including the head's roll about the neck."""
+        """Baby units -> panel pixels for the face, including its roll."""
         lay = self.layout
-        pitch = max(-MAX_PITCH, min(MAX_PITCH, pose.head_pitch))
         m = skia.Matrix()
-        m.setTranslate(lay.cx, lay.cy - math.sin(pitch) * 6.0 * lay.scale)
+        m.setTranslate(lay.cx, lay.cy)
         m.preScale(lay.scale, lay.scale)
         roll = max(-0.6, min(0.6, pose.head_roll))
-        m.preRotate(math.degrees(roll), NECK_PIVOT[0], NECK_PIVOT[1])
+        m.preRotate(math.degrees(roll), ROLL_PIVOT[0], ROLL_PIVOT[1])
         return m
+
+    def _make_sprite(self, radius: float, paint_fn) -> _Sprite:
+        """Render a shaded feature once at panel scale, centred in a square of the given radius."""
+        s = self.layout.scale
+        half = math.ceil(radius * s) + 2
+        surf = skia.Surface(2 * half, 2 * half)
+        c = surf.getCanvas()
+        c.clear(skia.ColorTRANSPARENT)
+        c.translate(half, half)
+        c.scale(s, s)
+        paint_fn(c)
+        return _Sprite(surf.makeImageSnapshot(), float(half), float(half))
+
+    @staticmethod
+    def _paint_cheek(c: skia.Canvas) -> None:
+        c.scale(1.0, 0.8)
+        c.drawCircle(0, 0, 24.0, _fill(0, _radial(0, 0, 24.0, [_rgb(CHEEK), _rgb(CHEEK, 0.0)])))
+
+    @staticmethod
+    def _paint_nose(c: skia.Canvas) -> None:
+        c.drawOval(skia.Rect.MakeLTRB(-11, -8, 11, 8),
+                   _fill(0, _radial(0, 1, 11, [_rgb(SKIN_SHADE, 0.9), _rgb(SKIN_SHADE, 0.0)])))
+        c.drawCircle(-2.5, -2.5, 3.0, _fill(_rgb((255, 244, 234), 0.85)))
+        nostril = _fill(_rgb((196, 122, 104), 0.8))
+        c.drawOval(skia.Rect.MakeLTRB(-6.0, 2.2, -2.4, 4.6), nostril)
+        c.drawOval(skia.Rect.MakeLTRB(2.4, 2.2, 6.0, 4.6), nostril)
+
+    @staticmethod
+    def _paint_iris(c: skia.Canvas) -> None:
+        c.drawCircle(0, 0, IRIS_R, _fill(0, _radial(0, 3, IRIS_R, [_rgb(IRIS_LIGHT), _rgb(IRIS)],
+                                                   [0.2, 1.0])))
+        c.drawCircle(0, 0, PUPIL_R, _fill(_rgb(PUPIL)))
+        c.drawCircle(4.5, -5.0, 4.2, _fill(_rgb((255, 255, 255), 0.95)))
+        c.drawCircle(-4.0, 4.5, 1.9, _fill(_rgb((255, 255, 255), 0.8)))
 
     def _render_background(self) -> skia.Image:
         lay = self.layout
@@ -376,6 +448,7 @@ class AvatarRenderer:
         c.translate(lay.cx, lay.cy)
         c.scale(s, s)
         self._draw_blanket(c, h / s - lay.cy / s)
+        self._draw_head_base(c)
         c.restore()
         return surf.makeImageSnapshot()
 
@@ -439,17 +512,9 @@ class AvatarRenderer:
             r = rng.uniform(3.5, 6.0)
             c.drawPath(_star(x, y, r, rng.uniform(0, 1.2)), star_paint)
 
-    def _render_head_base(self) -> tuple[skia.Image, skia.Rect]:
-        """Shaded head with its soft shadow, as an image in pixels covering a fixed baby-unit box."""
-        s = self.layout.scale
-        box = skia.Rect.MakeLTRB(-125.0, -125.0, 125.0, 135.0)
-        wpx = max(1, math.ceil(box.width() * s))
-        hpx = max(1, math.ceil(box.height() * s))
-        surf = skia.Surface(wpx, hpx)
-        c = surf.getCanvas()
-        c.clear(skia.ColorTRANSPARENT)
-        c.scale(wpx / box.width(), hpx / box.height())
-        c.translate(-box.left(), -box.top())
+    @staticmethod
+    def _draw_head_base(c: skia.Canvas) -> None:
+        """Ears, shaded head and its soft shadow on the blanket: static, so drawn once."""
         head = _head_outline()
         shadow = skia.Paint(AntiAlias=True, Color=_rgb((70, 30, 80), 0.35),
                             MaskFilter=skia.MaskFilter.MakeBlur(skia.kNormal_BlurStyle, 6.0))
@@ -457,39 +522,28 @@ class AvatarRenderer:
         c.translate(0, 9)
         c.drawPath(head, shadow)
         c.restore()
+        for sgn in (-1.0, 1.0):
+            x, y = sgn * 96.0, 12.0
+            rect = skia.Rect.MakeXYWH(x - 14.0, y - 20.0, 28.0, 40.0)
+            c.drawOval(rect, _fill(0, _radial(x - sgn * 3, y - 4, 24,
+                                              [_rgb(SKIN), _rgb(SKIN_SHADE)])))
+            inner = skia.Rect.MakeXYWH(x - 6.0 + sgn * 2, y - 11.0, 12.0, 22.0)
+            c.drawOval(inner, _fill(_rgb((230, 150, 140), 0.45)))
         c.drawPath(head, _fill(0, _radial(-28, -40, 165, [_rgb(SKIN_LIGHT), _rgb(SKIN),
                                                         _rgb(SKIN_SHADE)], [0.0, 0.55, 1.0])))
-        # Rim light on the top-left and a warm bounce from the blanket under the chin.
+        # A warm bounce of purple light from the blanket under the chin.
         c.save()
         c.clipPath(head, skia.ClipOp.kIntersect, True)
         c.drawCircle(0, 150, 90, _fill(0, _radial(0, 150, 90, [_rgb((210, 140, 170), 0.35),
                                                                _rgb((210, 140, 170), 0.0)])))
         c.restore()
         c.drawPath(head, _stroke(_rgb((214, 150, 124), 0.55), 1.6))
-        return surf.makeImageSnapshot(), box
 
-    # -------------------------------------------------------------------- per-frame features
-    def _draw_ears(self, c: skia.Canvas, f: _Face) -> None:
-        shift = -math.sin(f.yaw) * 16.0
-        for sgn in (-1.0, 1.0):
-            x = sgn * 96.0 + shift
-            y = 12.0 - math.sin(f.pitch) * 10.0
-            rect = skia.Rect.MakeXYWH(x - 14.0, y - 20.0, 28.0, 40.0)
-            c.drawOval(rect, _fill(0, _radial(x - sgn * 3, y - 4, 24,
-                                              [_rgb(SKIN), _rgb(SKIN_SHADE)])))
-            inner = skia.Rect.MakeXYWH(x - 6.0 + sgn * 2, y - 11.0, 12.0, 22.0)
-            c.drawOval(inner, _fill(_rgb((230, 150, 140), 0.45)))
-
-    def _draw_cheeks(self, c: skia.Canvas, f: _Face, pose: AvatarPose) -> None:
+    def _draw_cheeks(self, sprites: _Sprites, f: _Face, pose: AvatarPose) -> None:
         a = 0.42 + 0.25 * _clip01(pose.smile)
-        for x, y, fx in (f.cheek_l, f.cheek_r):
-            y2 = y - 3.0 * _clip01(pose.smile)
-            r = 24.0
-            c.save()
-            c.translate(x, y2)
-            c.scale(max(fx, 0.4), 0.8)
-            c.drawCircle(0, 0, r, _fill(0, _radial(0, 0, r, [_rgb(CHEEK, a), _rgb(CHEEK, 0.0)])))
-            c.restore()
+        paint = skia.Paint(Alphaf=a)
+        for x, y, _ in (f.cheek_l, f.cheek_r):
+            sprites.blit(self._cheek, x, y - 3.0 * _clip01(pose.smile), paint)
 
     def _draw_hair(self, c: skia.Canvas, f: _Face) -> None:
         ox = math.sin(f.yaw) * 34.0
@@ -512,32 +566,21 @@ class AvatarRenderer:
             curl.lineTo(cx + r * math.cos(a + math.pi), cy - r * math.sin(a + math.pi))
         c.drawPath(curl, _stroke(_rgb(HAIR, 0.95), 3.6))
 
-    def _draw_eye(self, c: skia.Canvas, eye: tuple[float, float, float], openness: float,
-                  pose: AvatarPose, side: int) -> None:
+    def _draw_eye(self, c: skia.Canvas, sprites: _Sprites, eye: tuple[float, float, float],
+                  openness: float, pose: AvatarPose, side: int) -> None:
         x, y, fx = eye
         rx, ry = EYE_RX * fx, EYE_RY
         closure = 1.0 - _clip01(openness)
-        oval = skia.Rect.MakeLTRB(x - rx, y - ry, x + rx, y + ry)
         if closure < 0.97:
+            oval = skia.Rect.MakeLTRB(x - rx, y - ry, x + rx, y + ry)
             c.save()
             clip = skia.Path()
             clip.addOval(oval)
             c.clipPath(clip, skia.ClipOp.kIntersect, True)
-            c.drawOval(oval, _fill(0, _linear(0, y - ry, 0, y + ry,
-                                              [_rgb((214, 214, 232)), _rgb(EYE_WHITE)], [0.0, 0.45])))
+            c.drawOval(oval, self._paints["eye_white"])
             gx = max(-1.0, min(1.0, float(pose.gaze[0])))
             gy = max(-1.0, min(1.0, float(pose.gaze[1])))
-            ix = x + gx * (rx - IRIS_R * fx * 0.55)
-            iy = y + gy * ry * 0.35 + 1.0
-            c.save()
-            c.translate(ix, iy)
-            c.scale(fx, 1.0)
-            c.drawCircle(0, 0, IRIS_R, _fill(0, _radial(0, 3, IRIS_R, [_rgb(IRIS_LIGHT), _rgb(IRIS)],
-                                                       [0.2, 1.0])))
-            c.drawCircle(0, 0, PUPIL_R, _fill(_rgb(PUPIL)))
-            c.drawCircle(4.5, -5.0, 4.2, _fill(_rgb((255, 255, 255), 0.95)))
-            c.drawCircle(-4.0, 4.5, 1.9, _fill(_rgb((255, 255, 255), 0.8)))
-            c.restore()
+            sprites.blit(self._iris, x + gx * (rx - IRIS_R * fx * 0.55), y + gy * ry * 0.35 + 1.0)
             # Upper lid: skin comes down along a curve that ends on the lower rim when shut.
             lid = skia.Path()
             pts = self._lid_curve(x, y, rx, ry, closure)
@@ -546,26 +589,31 @@ class AvatarRenderer:
                 lid.lineTo(*p)
             lid.lineTo(x + rx + 2, y - ry - 4)
             lid.close()
-            c.drawPath(lid, _fill(0, _linear(0, y - ry, 0, y + ry, [_rgb(SKIN), _rgb(SKIN_SHADE)])))
+            c.drawPath(lid, self._paints["lid"])
+            shade = skia.Path()
+            shade.moveTo(*pts[0])
+            for p in pts[1:]:
+                shade.lineTo(p[0], p[1])
+            c.drawPath(shade, self._paints["lid_shadow"])
             c.restore()
             line = skia.Path()
             line.moveTo(*pts[0])
             for p in pts[1:]:
                 line.lineTo(*p)
-            c.drawPath(line, _stroke(_rgb(LASH), 2.8))
+            c.drawPath(line, self._paints["lash"])
             outer = pts[-1] if side > 0 else pts[0]
             c.drawLine(outer[0], outer[1], outer[0] + side * 4.0 * fx, outer[1] - 3.5,
-                       _stroke(_rgb(LASH), 2.4))
+                       self._paints["lash_thin"])
         else:
             pts = self._lid_curve(x, y, rx, ry, 1.0)
             line = skia.Path()
             line.moveTo(*pts[0])
             for p in pts[1:]:
                 line.lineTo(*p)
-            c.drawPath(line, _stroke(_rgb(LASH), 3.0))
+            c.drawPath(line, self._paints["lash"])
             for k in (0.25, 0.5, 0.75):
                 px_, py_ = pts[round(k * (len(pts) - 1))]
-                c.drawLine(px_, py_, px_ + (k - 0.5) * 6.0 * fx, py_ + 5.0, _stroke(_rgb(LASH), 2.0))
+                c.drawLine(px_, py_, px_ + (k - 0.5) * 6.0 * fx, py_ + 5.0, self._paints["lash_thin"])
 
     @staticmethod
     def _lid_curve(x: float, y: float, rx: float, ry: float, closure: float
@@ -587,19 +635,6 @@ class AvatarRenderer:
             p.moveTo(x - 12.0 * fx, y + 3.0 - sgn * 1.5 * raise_)
             p.quadTo(x, y - 4.0 - 4.0 * raise_, x + 12.0 * fx, y + 3.0 + sgn * 1.5 * raise_)
             c.drawPath(p, paint)
-
-    def _draw_nose(self, c: skia.Canvas, f: _Face) -> None:
-        x, y, fx = f.nose
-        c.save()
-        c.translate(x, y)
-        c.scale(fx, 1.0)
-        c.drawOval(skia.Rect.MakeLTRB(-11, -8, 11, 8),
-                   _fill(0, _radial(0, 1, 11, [_rgb(SKIN_SHADE, 0.9), _rgb(SKIN_SHADE, 0.0)])))
-        c.drawCircle(-2.5, -2.5, 3.0, _fill(_rgb((255, 244, 234), 0.85)))
-        nostril = _fill(_rgb((196, 122, 104), 0.8))
-        c.drawOval(skia.Rect.MakeLTRB(-6.0, 2.2, -2.4, 4.6), nostril)
-        c.drawOval(skia.Rect.MakeLTRB(2.4, 2.2, 6.0, 4.6), nostril)
-        c.restore()
 
     def _mouth_paths(self, f: _Face) -> tuple[skia.Path, float, float]:
         """The lip opening (inner edges of both lips) and the y of its top and bottom at centre."""
@@ -693,11 +728,9 @@ class AvatarRenderer:
             a = base0 - math.pi * k / 12.0
             path.lineTo(rx + rw * math.cos(a), ry + rw * math.sin(a))
         path.close()
-        shadow = skia.Paint(AntiAlias=True, Color=_rgb((120, 40, 50), 0.3),
-                            MaskFilter=skia.MaskFilter.MakeBlur(skia.kNormal_BlurStyle, 2.5))
         c.save()
-        c.translate(1.0, 3.0)
-        c.drawPath(path, shadow)
+        c.translate(0.8, 2.5)
+        c.drawPath(path, self._paints["tongue_shadow"])
         c.restore()
         # Flat, broad tongue: lit in the middle, darker at the rim and towards the tip's underside.
         n = len(line)
@@ -728,21 +761,34 @@ class AvatarRenderer:
         return font
 
     def _draw_overlay(self, c: skia.Canvas, text: str) -> None:
-        """A readable caption pill at the bottom of the panel."""
+        """A readable caption pill at the bottom of the panel (rendered once per text)."""
+        cached = self._captions.get(text)
+        if cached is None:
+            if len(self._captions) > 32:
+                self._captions.clear()
+            cached = self._render_caption(text)
+            self._captions[text] = cached
+        image, x, y = cached
+        c.drawImage(image, x, y)
+
+    def _render_caption(self, text: str) -> tuple[skia.Image, float, float]:
         lay = self.layout
         size = max(12, round(min(lay.width / 22.0, lay.height / 16.0)))
         font = self._font(size)
         tw = font.measureText(text)
-        while tw > lay.width * 0.92 and size > 10:
+        while tw > lay.width * 0.9 and size > 10:
             size -= 2
             font = self._font(size)
             tw = font.measureText(text)
         pad = size * 0.6
-        y = lay.height - size * 1.2 - pad
-        rect = skia.Rect.MakeXYWH((lay.width - tw) / 2 - pad, y - size - pad * 0.4, tw + 2 * pad,
-                                  size + pad * 1.3)
-        c.drawRoundRect(rect, size * 0.8, size * 0.8, _fill(_rgb((255, 255, 255), 0.85)))
-        c.drawString(text, (lay.width - tw) / 2, y, font, _fill(_rgb(TEXT_INK)))
+        w = math.ceil(tw + 2 * pad)
+        h = math.ceil(size * 1.35 + pad)
+        surf = skia.Surface(w, h)
+        cc = surf.getCanvas()
+        cc.clear(skia.ColorTRANSPARENT)
+        cc.drawRoundRect(skia.Rect.MakeWH(w, h), h / 2, h / 2, _fill(_rgb((255, 255, 255), 0.88)))
+        cc.drawString(text, pad, h / 2 + size * 0.36, font, _fill(_rgb(TEXT_INK)))
+        return surf.makeImageSnapshot(), round((lay.width - w) / 2), round(lay.height - h - size * 0.6)
 
 
 def _star(x: float, y: float, r: float, rot: float) -> skia.Path:
