@@ -14,8 +14,10 @@ from tongue_mirror.values import AvatarPose
 POSES: tuple[tuple[str, AvatarPose], ...] = (
     ("neutral", AvatarPose()),
     ("tongue out", AvatarPose(tongue_extension=1.0, tongue_direction=(0.0, 1.0), brow_raise=0.3)),
-    ("tongue left", AvatarPose(tongue_extension=1.0, tongue_direction=(-1.0, 0.0), gaze=(-0.6, 0.2))),
-    ("tongue right", AvatarPose(tongue_extension=1.0, tongue_direction=(1.0, 0.0), gaze=(0.6, 0.2))),
+    ("tongue left", AvatarPose(tongue_extension=1.0, tongue_direction=(-1.0, 0.0),
+                               gaze=(-0.6, 0.2))),
+    ("tongue right", AvatarPose(tongue_extension=1.0, tongue_direction=(1.0, 0.0),
+                                gaze=(0.6, 0.2))),
     ("tongue up", AvatarPose(tongue_extension=1.0, tongue_direction=(0.0, -1.0), gaze=(0.0, -0.7),
                              brow_raise=0.6)),
     ("tongue down", AvatarPose(tongue_extension=1.0, tongue_direction=(0.0, 1.0), jaw_open=0.5,

@@ -1,9 +1,11 @@
-"""Vector-drawn baby avatar: AvatarPose -> image, so the audience sees the imitation at any panel size.
+"""Vector-drawn baby avatar: AvatarPose -> image, so the audience sees imitation at any panel size.
 
-Everything is drawn in "baby units": the head is a circle of radius 100 centred at the origin, y down.
-One matrix maps baby units to panel pixels, so the drawing is resolution-independent. Layers that do
-not change with the pose (background, blanket, shaded head) are rendered once per panel size into
-images; each frame only blits them and draws the moving parts (eyes, brows, mouth, tongue, hair).
+Everything is drawn in "baby units": the head is a circle of radius 100 centred at the origin,
+y down. One matrix maps baby units to panel pixels, so the drawing is resolution-independent.
+Layers that do not change with the pose (background, blanket, shaded head) are rendered once per
+panel size into one image; shaded features (cheeks, nose, iris) into small sprites. Each frame
+only blits those and draws the moving parts (eyes, brows, mouth, tongue, hair) as solid paths,
+because gradients are slow in skia's CPU rasteriser.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from tongue_mirror.values import AvatarPose
 MIN_SIZE = (160, 160)
 MAX_SIZE = (3840, 2160)
 
-# Palette (RGB). The tongue is a saturated rose, far from the peach skin, rosy cheeks and muted lips.
+# Palette (RGB). The tongue is a saturated rose, far from peach skin, rosy cheeks and muted lips.
 SKIN = (255, 219, 192)
 SKIN_LIGHT = (255, 234, 214)
 SKIN_SHADE = (238, 178, 150)
@@ -93,7 +95,8 @@ def _fill(color: int, shader: skia.Shader | None = None) -> skia.Paint:
 
 
 def _stroke(color: int, width: float) -> skia.Paint:
-    return skia.Paint(AntiAlias=True, Color=color, Style=skia.Paint.kStroke_Style, StrokeWidth=width,
+    return skia.Paint(AntiAlias=True, Color=color, Style=skia.Paint.kStroke_Style,
+                      StrokeWidth=width,
                       StrokeCap=skia.Paint.kRound_Cap, StrokeJoin=skia.Paint.kRound_Join)
 
 
@@ -224,7 +227,8 @@ def _resolve(pose: AvatarPose) -> _Face:
 
 
 def _tongue_centreline(mx: float, my: float, opening: float, half_width: float, ext: float,
-                       direction: tuple[float, float], fx: float) -> list[tuple[float, float, float]]:
+                       direction: tuple[float, float], fx: float
+                       ) -> list[tuple[float, float, float]]:
     """Centre line of the tongue from its root in the mouth to the tip, with droop and taper."""
     dx, dy = float(direction[0]), float(direction[1])
     norm = math.hypot(dx, dy)
@@ -375,7 +379,7 @@ class AvatarRenderer:
             d = math.hypot(tx - prev[0], ty - prev[1]) or 1.0
             tip = px(tx + (tx - prev[0]) / d * tw, ty + (ty - prev[1]) / d * tw)
         aper = []
-        for eye, openness in ((face.eye_l, pose.eye_open_left), (face.eye_r, pose.eye_open_right)):
+        for _eye, openness in ((face.eye_l, pose.eye_open_left), (face.eye_r, pose.eye_open_right)):
             aper.append(2.0 * EYE_RY * _clip01(openness) * s)
         return AvatarGeometry(
             mouth_center=px(mx, my), upper_lip_y=px(mx, upper)[1], lower_lip_y=px(mx, lower)[1],
@@ -613,7 +617,8 @@ class AvatarRenderer:
             c.drawPath(line, self._paints["lash"])
             for k in (0.25, 0.5, 0.75):
                 px_, py_ = pts[round(k * (len(pts) - 1))]
-                c.drawLine(px_, py_, px_ + (k - 0.5) * 6.0 * fx, py_ + 5.0, self._paints["lash_thin"])
+                c.drawLine(px_, py_, px_ + (k - 0.5) * 6.0 * fx, py_ + 5.0,
+                           self._paints["lash_thin"])
 
     @staticmethod
     def _lid_curve(x: float, y: float, rx: float, ry: float, closure: float
@@ -667,14 +672,15 @@ class AvatarRenderer:
         return p
 
     def _draw_mouth(self, c: skia.Canvas, f: _Face, pose: AvatarPose) -> None:
-        mx, my, fx = f.mouth
+        mx, _, _ = f.mouth
         opening, top, bot = self._mouth_paths(f)
         hw = f.half_width
         # Lips: a rosy band around the opening, the lower lip fuller.
         c.drawPath(opening, _stroke(_rgb(LIP), f.lip_thick * 1.6))
         c.drawOval(skia.Rect.MakeLTRB(mx - hw * 0.6, bot - 1.0, mx + hw * 0.6, bot + f.lip_thick),
                    _fill(_rgb(LIP)))
-        c.drawOval(skia.Rect.MakeLTRB(mx - hw * 0.3, bot + 0.8, mx + hw * 0.3, bot + f.lip_thick * 0.7),
+        c.drawOval(skia.Rect.MakeLTRB(mx - hw * 0.3, bot + 0.8, mx + hw * 0.3,
+                                      bot + f.lip_thick * 0.7),
                    _fill(_rgb((250, 190, 180), 0.7)))
         # The cavity: dark, deeper at the back, with the resting tongue on its floor.
         c.drawPath(opening, _fill(0, _radial(mx, top, max(bot - top, 2.0) * 1.3,
@@ -690,7 +696,7 @@ class AvatarRenderer:
         if f.tongue is not None:
             self._draw_tongue(c, f.tongue)
             # The tongue comes out from behind the lip on the far side of where it points.
-            tx, ty, _ = f.tongue[-1]
+            _, ty, _ = f.tongue[-1]
             pointing_up = ty < f.tongue[0][1] - 2.0
             lip = self._lip_line(f, upper=not pointing_up)
             c.drawPath(lip, _stroke(_rgb(LIP), f.lip_thick * 1.6))
@@ -788,7 +794,8 @@ class AvatarRenderer:
         cc.clear(skia.ColorTRANSPARENT)
         cc.drawRoundRect(skia.Rect.MakeWH(w, h), h / 2, h / 2, _fill(_rgb((255, 255, 255), 0.88)))
         cc.drawString(text, pad, h / 2 + size * 0.36, font, _fill(_rgb(TEXT_INK)))
-        return surf.makeImageSnapshot(), round((lay.width - w) / 2), round(lay.height - h - size * 0.6)
+        x, y = round((lay.width - w) / 2), round(lay.height - h - size * 0.6)
+        return surf.makeImageSnapshot(), x, y
 
 
 def _star(x: float, y: float, r: float, rot: float) -> skia.Path:
