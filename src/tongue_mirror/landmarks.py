@@ -70,3 +70,15 @@ BS_SHRUG_LOWER: Final = "mouthShrugLower"
 LOGGED_BLENDSHAPES: Final = (BS_JAW_OPEN, BS_MOUTH_FUNNEL, BS_MOUTH_PUCKER, BS_LOWER_DOWN_LEFT,
                              BS_LOWER_DOWN_RIGHT, BS_MOUTH_CLOSE, BS_SMILE_LEFT, BS_SMILE_RIGHT,
                              BS_BLINK_LEFT, BS_BLINK_RIGHT)
+
+# Blendshapes the puppet avatar mirrors (gaze, brows); ARKit naming: Left/Right = the person's own.
+BS_LOOK_IN_LEFT: Final = "eyeLookInLeft"
+BS_LOOK_OUT_LEFT: Final = "eyeLookOutLeft"
+BS_LOOK_UP_LEFT: Final = "eyeLookUpLeft"
+BS_LOOK_DOWN_LEFT: Final = "eyeLookDownLeft"
+BS_LOOK_IN_RIGHT: Final = "eyeLookInRight"
+BS_LOOK_OUT_RIGHT: Final = "eyeLookOutRight"
+BS_LOOK_UP_RIGHT: Final = "eyeLookUpRight"
+BS_LOOK_DOWN_RIGHT: Final = "eyeLookDownRight"
+BS_BROW_OUTER_UP_LEFT: Final = "browOuterUpLeft"
+BS_BROW_OUTER_UP_RIGHT: Final = "browOuterUpRight"
