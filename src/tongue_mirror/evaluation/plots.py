@@ -1,0 +1,108 @@
+"""Pictures of an evaluation: a timeline per labelled clip and the photo ROC curve."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from tongue_mirror.evaluation.metrics import roc_auc, roc_curve
+from tongue_mirror.evaluation.runner import ImageResult, VideoResult
+from tongue_mirror.gesture import TONGUE_OUT_START, GestureConfig
+
+
+def _pyplot():
+    """Matplotlib with the file-only backend, imported only when plots are asked for."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).stem)
+
+
+def plot_timeline(result: VideoResult, path: Path, gesture: GestureConfig | None = None) -> Path:
+    """Probability, smoothed probability and state over time, labelled intervals shaded."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(12, 3.6), dpi=100)
+    try:
+        for iv in result.item.intervals:
+            ax.axvspan(iv.start_s, iv.end_s + (1.0 / result.fps if result.fps else 0.0),
+                       color="tab:green" if iv.sure else "0.75", alpha=0.25 if iv.sure else 0.5,
+                       lw=0, label="labelled out (sure)" if iv.sure else "ambiguous")
+        t = result.t
+        ax.fill_between(t, 0, result.is_out.astype(float) * 1.0, step="post", color="tab:orange",
+                        alpha=0.25, lw=0, label="tracker state: out")
+        ax.plot(t, result.probability, color="tab:blue", lw=0.9, label="probability")
+        if not np.allclose(result.smoothed, result.probability):
+            ax.plot(t, result.smoothed, color="navy", lw=1.2, label="smoothed")
+        if gesture is not None:
+            ax.axhline(gesture.on_threshold, color="tab:red", ls="--", lw=0.8, label="on/off")
+            ax.axhline(gesture.off_threshold, color="tab:red", ls=":", lw=0.8)
+        no_face = ~result.face_found
+        if no_face.any():
+            ax.plot(t[no_face], np.full(no_face.sum(), -0.04), "|", color="k", ms=6,
+                    label="no face")
+        for e in result.events:
+            ax.axvline(e.t, color="tab:red" if e.event == TONGUE_OUT_START else "tab:purple",
+                       lw=1.0, alpha=0.8)
+        ax.set_ylim(-0.08, 1.05)
+        ax.set_xlim(0, max(float(t[-1]) if len(t) else 1.0, 1e-3))
+        ax.set_xlabel("time (s)   vertical lines: red = tongue_out_start, purple = end")
+        ax.set_ylabel("P(tongue out)")
+        ax.set_title(result.item.name, fontsize=10)
+        handles, labels = ax.get_legend_handles_labels()
+        unique = dict(zip(labels, handles, strict=True))
+        ax.legend(unique.values(), unique.keys(), loc="upper left", fontsize=7, ncol=4)
+        fig.tight_layout()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path)
+    finally:
+        plt.close(fig)
+    return path
+
+
+def plot_roc(results: list[ImageResult], path: Path, title: str = "photos") -> Path | None:
+    """ROC curve of photo probabilities; None when one class is missing."""
+    scored = [r for r in results if r.reading is not None]
+    y = np.array([r.item.tongue_out for r in scored], dtype=bool)
+    s = np.array([r.reading.probability for r in scored], dtype=np.float64)
+    if y.all() or not y.any():
+        return None
+    plt = _pyplot()
+    fpr, tpr, _ = roc_curve(y, s)
+    fig, ax = plt.subplots(figsize=(5, 5), dpi=100)
+    try:
+        ax.plot(fpr, tpr, color="tab:blue", lw=1.5, label=f"AUC {roc_auc(y, s):.3f}")
+        ax.plot([0, 1], [0, 1], color="0.6", ls="--", lw=0.8)
+        ax.set_xlabel("false-positive rate")
+        ax.set_ylabel("true-positive rate")
+        ax.set_title(f"ROC, {title} ({int(y.sum())} out / {int((~y).sum())} not)", fontsize=10)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.01)
+        ax.legend(loc="lower right")
+        fig.tight_layout()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path)
+    finally:
+        plt.close(fig)
+    return path
+
+
+def write_plots(images: list[ImageResult], videos: list[VideoResult], folder: Path,
+                gesture: GestureConfig | None = None) -> list[Path]:
+    """All plots into one folder: ROC of the photos, a timeline per labelled clip."""
+    written = []
+    roc = plot_roc(images, folder / "roc_images.png")
+    if roc is not None:
+        written.append(roc)
+    for r in videos:
+        if r.item.mixed and r.n_frames:
+            written.append(plot_timeline(r, folder / f"timeline_{_safe_name(r.item.name)}.png",
+                                         gesture))
+    return written
