@@ -27,38 +27,48 @@ def _safe_name(name: str) -> str:
 
 
 def plot_timeline(result: VideoResult, path: Path, gesture: GestureConfig | None = None) -> Path:
-    """Probability, smoothed probability and state over time, labelled intervals shaded."""
+    """Probability against labelled intervals; below it, labels and tracker state as two bars."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(12, 3.6), dpi=100)
+    fig, (ax, bars) = plt.subplots(2, 1, figsize=(12, 4.2), dpi=100, sharex=True,
+                                   gridspec_kw={"height_ratios": [5, 1.2]})
     try:
-        for iv in result.item.intervals:
-            ax.axvspan(iv.start_s, iv.end_s + (1.0 / result.fps if result.fps else 0.0),
-                       color="tab:green" if iv.sure else "0.75", alpha=0.25 if iv.sure else 0.5,
-                       lw=0, label="labelled out (sure)" if iv.sure else "ambiguous")
+        frame_s = 1.0 / result.fps if result.fps else 0.0
         t = result.t
-        ax.fill_between(t, 0, result.is_out.astype(float) * 1.0, step="post", color="tab:orange",
-                        alpha=0.25, lw=0, label="tracker state: out")
+        for iv in result.item.intervals:
+            kw = {"color": "tab:green", "alpha": 0.2} if iv.sure else {"color": "0.6", "alpha": 0.5}
+            label = "labelled out (sure)" if iv.sure else "ambiguous"
+            ax.axvspan(iv.start_s, iv.end_s + frame_s, lw=0, label=label, **kw)
+            bars.broken_barh([(iv.start_s, iv.end_s - iv.start_s + frame_s)], (1.1, 0.8), **kw)
         ax.plot(t, result.probability, color="tab:blue", lw=0.9, label="probability")
         if not np.allclose(result.smoothed, result.probability):
             ax.plot(t, result.smoothed, color="navy", lw=1.2, label="smoothed")
         if gesture is not None:
-            ax.axhline(gesture.on_threshold, color="tab:red", ls="--", lw=0.8, label="on/off")
+            ax.axhline(gesture.on_threshold, color="tab:red", ls="--", lw=0.8, label="on / off")
             ax.axhline(gesture.off_threshold, color="tab:red", ls=":", lw=0.8)
         no_face = ~result.face_found
         if no_face.any():
             ax.plot(t[no_face], np.full(no_face.sum(), -0.04), "|", color="k", ms=6,
                     label="no face")
+        out = result.is_out
+        if out.any():
+            edges = np.flatnonzero(np.diff(np.r_[0, out.astype(np.int8), 0]))
+            spans = [(t[a], (t[b - 1] - t[a]) + frame_s) for a, b in zip(edges[::2], edges[1::2],
+                                                                         strict=True)]
+            bars.broken_barh(spans, (0.1, 0.8), color="tab:orange")
         for e in result.events:
-            ax.axvline(e.t, color="tab:red" if e.event == TONGUE_OUT_START else "tab:purple",
-                       lw=1.0, alpha=0.8)
+            colour = "tab:red" if e.event == TONGUE_OUT_START else "tab:purple"
+            ax.axvline(e.t, color=colour, lw=1.0, alpha=0.8)
         ax.set_ylim(-0.08, 1.05)
-        ax.set_xlim(0, max(float(t[-1]) if len(t) else 1.0, 1e-3))
-        ax.set_xlabel("time (s)   vertical lines: red = tongue_out_start, purple = end")
         ax.set_ylabel("P(tongue out)")
-        ax.set_title(result.item.name, fontsize=10)
+        ax.set_title(f"{result.item.name}  (red line = tongue_out_start emitted, "
+                     "purple = end)", fontsize=10)
         handles, labels = ax.get_legend_handles_labels()
         unique = dict(zip(labels, handles, strict=True))
-        ax.legend(unique.values(), unique.keys(), loc="upper left", fontsize=7, ncol=4)
+        ax.legend(unique.values(), unique.keys(), loc="upper left", fontsize=7, ncol=5)
+        bars.set_ylim(0, 2)
+        bars.set_yticks([0.5, 1.5], ["state", "label"])
+        bars.set_xlim(0, max(float(t[-1]) if len(t) else 1.0, 1e-3))
+        bars.set_xlabel("time (s)")
         fig.tight_layout()
         path.parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(path)
