@@ -14,7 +14,9 @@ from tongue_mirror.evaluation.metrics import (
     Counts,
     accuracy,
     binary_counts,
+    bootstrap_ci,
     confusion_table,
+    f1_of,
     frame_counts,
     match_events,
     median_and_p90,
@@ -39,10 +41,13 @@ def image_section(results: list[ImageResult], threshold: float = IMAGE_THRESHOLD
     true_dir = [r.item.direction for r in directed]
     pred_dir = [r.reading.direction_label for r in directed]
     cols, table = confusion_table(true_dir, pred_dir, DIRECTIONS)
+    f1_lo, f1_hi = bootstrap_ci(f1_of, truth, scores >= threshold) if len(scored) else (
+        math.nan, math.nan)
     return {
         "n": len(scored), "positives": int(truth.sum()), "negatives": int((~truth).sum()),
         "tp": counts.tp, "fp": counts.fp, "tn": counts.tn, "fn": counts.fn,
         "precision": prf.precision, "recall": prf.recall, "f1": prf.f1,
+        "f1_ci95": [f1_lo, f1_hi],
         "auc": roc_auc(truth, scores) if len(scored) else math.nan,
         "threshold": threshold,
         "direction_n": len(directed),
@@ -158,6 +163,13 @@ def _f(value: float | None, digits: int = 3) -> str:
     return f"{value:.{digits}f}"
 
 
+def _ci(pair) -> str:
+    lo, hi = pair
+    if any(v is None or not math.isfinite(v) for v in (lo, hi)):
+        return "–"
+    return f"{lo:.2f}–{hi:.2f}"
+
+
 def _rows(summary: dict) -> Iterable[tuple[str, dict]]:
     yield "overall", summary
     for name, section in summary["per_source"].items():
@@ -169,13 +181,14 @@ def format_table(summary: dict) -> str:
     w = max(24, *(len(name) for name, _ in _rows(summary)))
     out = [f"tongue-mirror eval  detector={summary['detector']}  dataset={summary['dataset']}", ""]
     out.append(f"{'IMAGES':<{w}} {'n':>4} {'pos':>4} {'prec':>6} {'rec':>6} {'F1':>6} "
-               f"{'AUC':>6} {'dir acc':>8} {'dir n':>5} {'noface':>6}")
+               f"{'F1 95% CI':>13} {'AUC':>6} {'dir acc':>8} {'dir n':>5} {'noface':>6}")
     for name, sec in _rows(summary):
         im = sec["images"]
         if im["n"] == 0:
             continue
         out.append(f"{name:<{w}} {im['n']:>4} {im['positives']:>4} {_f(im['precision']):>6} "
-                   f"{_f(im['recall']):>6} {_f(im['f1']):>6} {_f(im['auc']):>6} "
+                   f"{_f(im['recall']):>6} {_f(im['f1']):>6} {_ci(im['f1_ci95']):>13} "
+                   f"{_f(im['auc']):>6} "
                    f"{_f(im['direction_accuracy']):>8} {im['direction_n']:>5} {im['no_face']:>6}")
     out += ["", f"{'MIXED VIDEOS (frames: state vs labels)':<{w}} {'clips':>5} {'frames':>6} "
             f"{'prec':>6} {'rec':>6} {'F1':>6} {'hit/all':>8} {'false':>5} {'dup':>4} "

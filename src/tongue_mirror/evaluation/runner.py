@@ -168,6 +168,9 @@ def run_video(item: VideoItem, detector: Detector, gesture_config: GestureConfig
     """One clip through one FaceTracker and one GestureTracker, frame by frame."""
     progress = progress or Progress(enabled=False)
     gesture = GestureTracker(gesture_config)
+    reset = getattr(detector, "reset", None)
+    if callable(reset):
+        reset()  # a detector with temporal state must not carry it from the previous clip
     t_list: list[float] = []
     prob: list[float] = []
     smooth: list[float] = []
