@@ -27,7 +27,7 @@ def _safe_name(name: str) -> str:
 
 
 def plot_timeline(result: VideoResult, path: Path, gesture: GestureConfig | None = None) -> Path:
-    """Probability against labelled intervals; below it, labels and tracker state as two bars."""
+    """Probability against labelled intervals; below it, labels and tracker state as bars."""
     plt = _pyplot()
     fig, (ax, bars) = plt.subplots(2, 1, figsize=(12, 4.2), dpi=100, sharex=True,
                                    gridspec_kw={"height_ratios": [5, 1.2]})
@@ -106,13 +106,13 @@ def plot_roc(results: list[ImageResult], path: Path, title: str = "photos") -> P
 
 def write_plots(images: list[ImageResult], videos: list[VideoResult], folder: Path,
                 gesture: GestureConfig | None = None) -> list[Path]:
-    """All plots into one folder: ROC of the photos, a timeline per labelled clip."""
+    """ROC of the photos, a timeline per labelled clip and per negative clip that fired."""
     written = []
     roc = plot_roc(images, folder / "roc_images.png")
     if roc is not None:
         written.append(roc)
     for r in videos:
-        if r.item.mixed and r.n_frames:
+        if r.n_frames and (r.item.mixed or r.starts):
             written.append(plot_timeline(r, folder / f"timeline_{_safe_name(r.item.name)}.png",
                                          gesture))
     return written
