@@ -1,0 +1,1 @@
+"""Scoring a tongue detector on a labelled dataset: loading, running, metrics, report, plots."""

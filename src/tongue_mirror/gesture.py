@@ -1,0 +1,143 @@
+"""Turns noisy per-frame tongue probabilities into clean, prompt tongue_out_start/_end events.
+
+The start event is emitted on the frame where the evidence becomes sufficient (a run of
+`confirm_frames` consecutive frames at or above `on_threshold`), never back-dated: the latency a
+user feels is the latency the evaluation measures. Once out, the gesture is held for at least
+`min_on_s` and ends only after `release_frames` consecutive frames below `off_threshold`, so a
+held tongue does not flicker and a single dropout does not end it. After an end, a new start
+waits at least `min_off_s`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from tongue_mirror.values import GestureEvent, TongueReading, TongueState
+
+TONGUE_OUT_START = "tongue_out_start"
+TONGUE_OUT_END = "tongue_out_end"
+
+
+@dataclass(frozen=True)
+class GestureConfig:
+    """Hysteresis thresholds, confirmation runs and minimum durations of the gesture tracker."""
+
+    on_threshold: float = 0.6  # probability at or above which a frame counts as evidence for "out"
+    off_threshold: float = 0.4  # smoothed probability below which a frame counts towards "in"
+    confirm_frames: int = 2  # consecutive evidence frames before a start; >= 2: no 1-frame start
+    release_frames: int = 2  # consecutive low frames before an end, so 1 dropout never ends
+    min_on_s: float = 0.2  # an out-interval lasts at least this long (start to end)
+    min_off_s: float = 0.1  # after an end, no new start for this long
+    smoothing_s: float = 0.0  # EMA time constant in seconds (0 = off); time-based, fps-independent
+
+    def __post_init__(self) -> None:
+        for name in ("on_threshold", "off_threshold"):
+            v = getattr(self, name)
+            if not (isinstance(v, int | float) and 0.0 <= v <= 1.0):
+                raise ValueError(f"{name} must be in 0..1, got {v!r}")
+        if not self.on_threshold > self.off_threshold:
+            raise ValueError(
+                f"on_threshold ({self.on_threshold}) must be greater than off_threshold "
+                f"({self.off_threshold})"
+            )
+        if self.confirm_frames < 2:
+            raise ValueError("confirm_frames must be >= 2 so a single noisy frame never starts")
+        if self.release_frames < 1:
+            raise ValueError("release_frames must be >= 1")
+        for name in ("min_on_s", "min_off_s", "smoothing_s"):
+            v = getattr(self, name)
+            if not (math.isfinite(v) and v >= 0.0):
+                raise ValueError(f"{name} must be a finite number >= 0, got {v!r}")
+
+
+class GestureTracker:
+    """Hysteresis state machine over TongueReadings; one instance per person/stream."""
+
+    def __init__(self, config: GestureConfig | None = None) -> None:
+        self.config = config or GestureConfig()
+        self.reset()
+
+    def reset(self) -> None:
+        """Forgets everything (next person, new clip) without emitting events."""
+        self._is_out = False
+        self._since: float | None = None
+        self._last_end_t: float | None = None
+        self._smoothed: float | None = None
+        self._last_t: float | None = None
+        self._last_frame = -1
+        self._high_run = 0
+        self._high_run_t: float | None = None
+        self._low_run = 0
+        self._low_run_t: float | None = None
+
+    @property
+    def is_out(self) -> bool:
+        """Whether the gesture is currently out."""
+        return self._is_out
+
+    def _smooth(self, p: float, t: float) -> float:
+        """Exponential moving average with a time constant, so the effect is the same at any fps."""
+        tau = self.config.smoothing_s
+        if tau <= 0.0 or self._smoothed is None or self._last_t is None:
+            return p
+        dt = max(0.0, t - self._last_t)
+        alpha = 1.0 - math.exp(-dt / tau)
+        return self._smoothed + alpha * (p - self._smoothed)
+
+    def update(self, reading: TongueReading, t: float, frame: int) -> TongueState:
+        """Feeds one frame's reading; returns the state after it, with any events it caused."""
+        cfg = self.config
+        events: list[GestureEvent] = []
+        if self._last_t is not None and t < self._last_t:
+            # The timeline restarted (looped file, reconnected camera): close what is open.
+            if self._is_out:
+                events.append(GestureEvent(self._last_t, self._last_frame, TONGUE_OUT_END,
+                                           {"reason": "timeline_restart"}))
+            self.reset()
+
+        raw = float(reading.probability)
+        if not math.isfinite(raw):
+            raw = 0.0
+        raw = min(1.0, max(0.0, raw))
+        smoothed = self._smooth(raw, t)
+        self._smoothed = smoothed
+        self._last_t = t
+        self._last_frame = frame
+
+        # Evidence for "out" needs the raw frame itself high: smoothing may delay, never invent.
+        if raw >= cfg.on_threshold and smoothed >= cfg.on_threshold:
+            if self._high_run == 0:
+                self._high_run_t = t
+            self._high_run += 1
+        else:
+            self._high_run = 0
+        if smoothed < cfg.off_threshold:
+            if self._low_run == 0:
+                self._low_run_t = t
+            self._low_run += 1
+        else:
+            self._low_run = 0
+
+        if not self._is_out:
+            rested = self._last_end_t is None or t - self._last_end_t >= cfg.min_off_s
+            if self._high_run >= cfg.confirm_frames and rested:
+                self._is_out = True
+                self._since = t
+                since = self._high_run_t if self._high_run_t is not None else t
+                events.append(GestureEvent(t, frame, TONGUE_OUT_START, {
+                    "probability": round(smoothed, 4), "evidence_since": float(since),
+                }))
+        else:
+            held = self._since is not None and t - self._since >= cfg.min_on_s
+            if self._low_run >= cfg.release_frames and held:
+                self._is_out = False
+                events.append(GestureEvent(t, frame, TONGUE_OUT_END, {
+                    "probability": round(smoothed, 4),
+                    "duration_s": round(t - (self._since or t), 4),
+                }))
+                self._since = None
+                self._last_end_t = t
+                self._high_run = 0
+        return TongueState(is_out=self._is_out, since=self._since, probability=smoothed,
+                           events=tuple(events))

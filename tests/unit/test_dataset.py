@@ -1,0 +1,135 @@
+"""Dataset loading: the dev-set layout, synthetic clips with .labels.csv, and malformed input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tongue_mirror.errors import UserError
+from tongue_mirror.evaluation.dataset import load_dataset, read_labels, source_from_name
+
+MANIFEST_HEADER = "path,kind,label,direction,source_repo,source_path,license,notes,face_found\n"
+LABELS_HEADER = "start_s,end_s,start_frame,end_frame,confidence\n"
+
+
+def touch(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"x")
+    return path
+
+
+def make_dataset(root: Path, rows: list[str], labels: dict[str, str] | None = None) -> Path:
+    for row in rows:
+        touch(root / row.split(",")[0])
+    (root / "manifest.csv").write_text(MANIFEST_HEADER + "".join(r + "\n" for r in rows))
+    for name, text in (labels or {}).items():
+        (root / "labels").mkdir(exist_ok=True)
+        (root / "labels" / name).write_text(LABELS_HEADER + text)
+    return root
+
+
+GOOD_ROWS = [
+    "images/tongue_out/a__1.jpg,image,tongue_out,left,me/repoA,x,,,1",
+    "images/no_tongue/b__2.jpg,image,no_tongue,,,x,,,0",
+    "videos/c__clip.mp4,video,mixed_video,,me/repoC,x,,,1",
+    "videos/d__talk.avi,video,no_tongue,,me/repoD,x,,,1",
+]
+GOOD_LABELS = {"c__clip.csv": "1.0,1.0,10,10,ambiguous\n1.1,2.0,11,20,sure\n3.0,3.5,30,35,sure\n"}
+
+
+def test_manifest_dataset_reads_images_videos_and_intervals(tmp_path):
+    ds = load_dataset(make_dataset(tmp_path, GOOD_ROWS, GOOD_LABELS))
+    assert [(i.name, i.tongue_out, i.direction, i.source) for i in ds.images] == [
+        ("images/tongue_out/a__1.jpg", True, "left", "me/repoA"),
+        ("images/no_tongue/b__2.jpg", False, None, "b"),  # no source_repo: name prefix
+    ]
+    mixed, negative = ds.videos
+    assert mixed.mixed and not negative.mixed and negative.intervals == ()
+    assert [iv.start_frame for iv in mixed.sure_intervals] == [11, 30]
+    assert mixed.intervals[0].sure is False
+
+
+def test_frame_truth_marks_ambiguous_frames_as_none(tmp_path):
+    touch(tmp_path / "s.mp4")
+    rows = "0.0,0.1,2,3,sure\n0.1,0.1,3,4,ambiguous\n"
+    (tmp_path / "s.labels.csv").write_text(LABELS_HEADER + rows)
+    video = load_dataset(tmp_path / "s.mp4").videos[0]
+    assert video.frame_truth(7) == [False, False, True, None, None, False, False]
+
+
+def test_single_synthetic_clip_and_folder_of_clips(tmp_path):
+    touch(tmp_path / "astro__tongue.mp4")
+    (tmp_path / "astro__tongue.labels.csv").write_text(LABELS_HEADER + "0.5,1.0,15,30,sure\n")
+    touch(tmp_path / "neg.mp4")
+    (tmp_path / "neg.labels.csv").write_text(LABELS_HEADER)  # no intervals: a negative clip
+    touch(tmp_path / "unlabelled.mp4")
+    one = load_dataset(tmp_path / "astro__tongue.mp4")
+    assert one.images == () and len(one.videos) == 1
+    assert one.videos[0].source == "astro" and one.videos[0].mixed
+    folder = load_dataset(tmp_path)
+    assert [v.name for v in folder.videos] == ["astro__tongue.mp4", "neg.mp4"]
+    assert not folder.videos[1].mixed
+    with pytest.raises(UserError, match="no labels beside it"):
+        load_dataset(tmp_path / "unlabelled.mp4")
+
+
+def test_limit_keeps_the_first_items(tmp_path):
+    ds = load_dataset(make_dataset(tmp_path, GOOD_ROWS, GOOD_LABELS)).limited(1)
+    assert len(ds.images) == 1 and len(ds.videos) == 1
+
+
+def test_source_from_name():
+    assert source_from_name(Path("x/HelloMeme__jgz.mp4")) == "HelloMeme"
+    assert source_from_name(Path("clip.labels.csv")) == "clip"
+
+
+@pytest.mark.parametrize(("rows", "labels", "message"), [
+    (["images/a.jpg,image,maybe,,,,,,1"], None, "image label must be"),
+    (["images/a.jpg,photo,no_tongue,,,,,,1"], None, "kind must be image or video"),
+    (["images/a.jpg,image,tongue_out,sideways,,,,,1"], None, "direction must be one of"),
+    (["images/a.jpg,image,no_tongue,left,,,,,1"], None, "only meaningful on tongue_out"),
+    (["videos/v.mp4,video,mixed_video,,,,,,1"], None, "needs labels/v.csv"),
+    (["videos/v.mp4,video,tongue_out,,,,,,1"], None, "video label must be"),
+    (["videos/v.mp4,video,mixed_video,,,,,,1"], {"v.csv": "1,2,3,4,maybe\n"}, "v.csv:2: bad"),
+    (["videos/v.mp4,video,mixed_video,,,,,,1"], {"v.csv": "1,2,x,4,sure\n"}, "v.csv:2: bad"),
+    (["videos/v.mp4,video,mixed_video,,,,,,1"], {"v.csv": "1,2,9,4,sure\n"}, "ends before"),
+])
+def test_malformed_manifest_rows_are_user_errors(tmp_path, rows, labels, message):
+    make_dataset(tmp_path, rows, labels)
+    with pytest.raises(UserError, match=message):
+        load_dataset(tmp_path)
+
+
+def test_missing_files_and_columns_are_user_errors(tmp_path):
+    with pytest.raises(UserError, match="dataset not found"):
+        load_dataset(tmp_path / "nope")
+    with pytest.raises(UserError, match=r"no manifest\.csv"):
+        load_dataset(tmp_path)
+    (tmp_path / "manifest.csv").write_text(MANIFEST_HEADER + "images/gone.jpg,image,no_tongue\n")
+    with pytest.raises(UserError, match=r"file not found: images/gone\.jpg"):
+        load_dataset(tmp_path)
+    (tmp_path / "manifest.csv").write_text("file,kind\nx,image\n")
+    with pytest.raises(UserError, match="lacks column"):
+        load_dataset(tmp_path)
+    (tmp_path / "manifest.csv").write_text(MANIFEST_HEADER)
+    with pytest.raises(UserError, match="lists no files"):
+        load_dataset(tmp_path)
+    bad = tmp_path / "l.csv"
+    bad.write_text("start,end\n1,2\n")
+    with pytest.raises(UserError, match="lacks column"):
+        read_labels(bad)
+    bad.write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(UserError):
+        read_labels(bad)
+
+
+
+
+@pytest.mark.devdata
+def test_reads_the_dev_set_where_present():
+    dev = Path("/work/shared/data/dev")
+    if not (dev / "manifest.csv").is_file():
+        pytest.skip("dev data absent")
+    ds = load_dataset(dev)
+    assert len(ds.images) > 100 and any(v.mixed for v in ds.videos)

@@ -1,0 +1,165 @@
+"""Gesture state machine: hysteresis, minimum durations, prompt starts, no flicker."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tongue_mirror.gesture import TONGUE_OUT_END, TONGUE_OUT_START, GestureConfig, GestureTracker
+from tongue_mirror.values import TongueReading
+
+
+def run(probs, config=None, fps=30.0, dts=None):
+    """Feeds probabilities at a fixed (or given) frame interval; returns states and all events."""
+    tracker = GestureTracker(config)
+    states, events = [], []
+    t = 0.0
+    for i, p in enumerate(probs):
+        if i:
+            t += dts[i - 1] if dts is not None else 1.0 / fps
+        s = tracker.update(TongueReading(probability=p), t, i)
+        states.append(s)
+        events.extend(s.events)
+    return states, events
+
+
+def test_start_is_emitted_on_the_confirming_frame_not_back_dated():
+    probs = [0.0] * 10 + [0.9] * 20 + [0.0] * 10
+    states, events = run(probs, GestureConfig(confirm_frames=2))
+    starts = [e for e in events if e.event == TONGUE_OUT_START]
+    assert [e.frame for e in starts] == [11]  # evidence from frame 10, confirmed at 11
+    assert starts[0].t == pytest.approx(11 / 30)
+    assert starts[0].data["evidence_since"] == pytest.approx(10 / 30)
+    ends = [e for e in events if e.event == TONGUE_OUT_END]
+    assert [e.frame for e in ends] == [31]  # two low frames (30, 31) release it
+    assert [s.is_out for s in states].count(True) == 20
+
+
+def test_single_dropout_in_a_held_gesture_does_not_flicker():
+    probs = [0.0] * 5 + [0.9] * 10 + [0.1] + [0.9] * 10 + [0.0] * 5
+    _, events = run(probs)
+    assert [e.event for e in events] == [TONGUE_OUT_START, TONGUE_OUT_END]
+
+
+def test_single_spike_starts_nothing_even_at_full_confidence():
+    _, events = run([0.0] * 5 + [1.0] + [0.0] * 5)
+    assert events == []
+
+
+def test_hysteresis_holds_between_thresholds():
+    cfg = GestureConfig(on_threshold=0.7, off_threshold=0.3)
+    probs = [0.9] * 5 + [0.5] * 20 + [0.2] * 3
+    states, events = run(probs, cfg)
+    assert [e.event for e in events] == [TONGUE_OUT_START, TONGUE_OUT_END]
+    assert all(s.is_out for s in states[1:26])
+
+
+def test_min_on_holds_a_short_gesture_and_min_off_delays_the_next():
+    cfg = GestureConfig(min_on_s=0.5, min_off_s=0.5, release_frames=1)
+    probs = [0.9] * 3 + [0.0] * 30 + [0.9] * 40
+    _, events = run(probs, cfg, fps=10.0)
+    start1, end1, start2 = events
+    assert end1.t - start1.t >= 0.5 - 1e-9
+    assert start2.t - end1.t >= 0.5 - 1e-9
+
+
+def test_smoothing_is_time_based():
+    """The same signal in seconds gives the same smoothed curve at 15 and 60 fps."""
+    cfg = GestureConfig(smoothing_s=0.1)
+    s15, _ = run([0.0] + [1.0] * 15, cfg, fps=15.0)  # 1 s of "out"
+    s60, _ = run([0.0] + [1.0] * 60, cfg, fps=60.0)
+    assert s15[-1].probability == pytest.approx(s60[-1].probability, abs=1e-9)
+    assert s15[3].probability == pytest.approx(s60[12].probability, abs=1e-9)
+
+
+def test_reset_forgets_the_state_without_events():
+    tracker = GestureTracker()
+    for i in range(5):
+        tracker.update(TongueReading(probability=0.95), i / 30, i)
+    assert tracker.is_out
+    tracker.reset()
+    assert not tracker.is_out
+    state = tracker.update(TongueReading(probability=0.95), 0.0, 0)
+    assert not state.is_out and state.events == ()
+
+
+def test_time_going_backwards_closes_the_open_gesture():
+    tracker = GestureTracker()
+    for i in range(10):
+        tracker.update(TongueReading(probability=0.95), i / 30, i)
+    state = tracker.update(TongueReading(probability=0.0), 0.0, 0)
+    assert [e.event for e in state.events] == [TONGUE_OUT_END]
+    assert not state.is_out
+
+
+def test_nan_probability_is_treated_as_no_evidence():
+    _, events = run([float("nan")] * 10)
+    assert events == []
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"on_threshold": 0.4, "off_threshold": 0.6},
+    {"on_threshold": 0.5, "off_threshold": 0.5},
+    {"on_threshold": 1.5},
+    {"off_threshold": -0.1},
+    {"confirm_frames": 1},
+    {"release_frames": 0},
+    {"min_on_s": -1.0},
+    {"min_off_s": float("nan")},
+    {"smoothing_s": -0.1},
+])
+def test_config_rejects_bad_values(kwargs):
+    with pytest.raises(ValueError):
+        GestureConfig(**kwargs)
+
+
+configs = st.builds(
+    GestureConfig,
+    on_threshold=st.floats(0.3, 0.95),
+    off_threshold=st.floats(0.0, 0.29),
+    confirm_frames=st.integers(2, 5),
+    release_frames=st.integers(1, 5),
+    min_on_s=st.floats(0.0, 1.0),
+    min_off_s=st.floats(0.0, 1.0),
+    smoothing_s=st.sampled_from([0.0, 0.02, 0.1, 0.5]),
+)
+probabilities = st.lists(st.floats(0.0, 1.0), min_size=1, max_size=200)
+intervals = st.lists(st.floats(0.005, 0.2), min_size=200, max_size=200)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(configs, probabilities, intervals)
+def test_events_alternate_and_respect_minimum_durations(cfg, probs, dts):
+    _, events = run(probs, cfg, dts=dts)
+    kinds = [e.event for e in events]
+    assert kinds == [TONGUE_OUT_START, TONGUE_OUT_END] * (len(kinds) // 2) + (
+        [TONGUE_OUT_START] if len(kinds) % 2 else [])
+    for start, end in zip(events[::2], events[1::2], strict=False):
+        assert end.t > start.t and end.frame > start.frame
+        assert end.t - start.t >= cfg.min_on_s - 1e-9
+    for end, nxt in zip(events[1::2], events[2::2], strict=False):
+        assert nxt.t - end.t >= cfg.min_off_s - 1e-9
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(configs, st.integers(0, 60), st.integers(0, 60), st.floats(0.0, 1.0), st.data())
+def test_a_single_frame_spike_never_causes_an_event(cfg, before, after, spike, data):
+    low = st.floats(0.0, cfg.on_threshold, exclude_max=True)
+    head = data.draw(st.lists(low, min_size=before, max_size=before))
+    tail = data.draw(st.lists(low, min_size=after, max_size=after))
+    probs = [*head, spike, *tail]
+    _, events = run(probs, cfg)
+    assert events == []
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(st.integers(2, 4), st.lists(st.integers(4, 60), min_size=1, max_size=10))
+def test_held_gesture_with_isolated_dropouts_gives_one_start(confirm, segment_lengths):
+    cfg = GestureConfig(confirm_frames=confirm, release_frames=2)
+    probs = [0.0] * 5
+    for n in segment_lengths:
+        probs += [0.95] * n + [0.0]  # one dropout frame between held segments
+    probs[-1] = 0.95
+    _, events = run(probs, cfg)
+    assert [e.event for e in events] == [TONGUE_OUT_START]
