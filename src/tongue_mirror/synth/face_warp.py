@@ -127,15 +127,16 @@ def warp(image: np.ndarray, src: np.ndarray, dst: np.ndarray, triangles: np.ndar
     rw, rh = x1 - x0, y1 - y0
     ids = np.zeros((rh, rw), dtype=np.int32)
     origin = np.array([x0, y0], dtype=np.float64)
-    for k, tri in enumerate(tris):
-        poly = np.round((dst[tri] - origin) * 16.0).astype(np.int32)
-        cv2.fillConvexPoly(ids, poly, k + 1, lineType=cv2.LINE_8, shift=4)
+    polys = np.round((dst[tris] - origin) * 16.0).astype(np.int32)
+    for k in range(len(tris)):
+        cv2.fillConvexPoly(ids, polys[k], k + 1, lineType=cv2.LINE_8, shift=4)
     aff = np.concatenate([np.zeros((1, 2, 3)), _affines(src, dst, tris)])
     aff[0, 0, 0] = aff[0, 1, 1] = 1.0  # id 0: outside every moved triangle = identity
-    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
-    a = aff[ids].astype(np.float32)
-    map_x = a[..., 0, 0] * xs + a[..., 0, 1] * ys + a[..., 0, 2]
-    map_y = a[..., 1, 0] * xs + a[..., 1, 1] * ys + a[..., 1, 2]
+    aff = aff.astype(np.float32)
+    xs = np.arange(x0, x1, dtype=np.float32)[None, :]
+    ys = np.arange(y0, y1, dtype=np.float32)[:, None]
+    map_x = aff[:, 0, 0][ids] * xs + aff[:, 0, 1][ids] * ys + aff[:, 0, 2][ids]
+    map_y = aff[:, 1, 0][ids] * xs + aff[:, 1, 1][ids] * ys + aff[:, 1, 2][ids]
     out = image.copy()
     out[y0:y1, x0:x1] = cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR,
                                   borderMode=cv2.BORDER_REFLECT101)

@@ -260,11 +260,58 @@ def _bezier(p0: np.ndarray, p1: np.ndarray, p2: np.ndarray, n: int) -> np.ndarra
     return (1 - t) ** 2 * p0 + 2 * (1 - t) * t * p1 + t ** 2 * p2
 
 
+def _centreline_coords(xs: np.ndarray, ys: np.ndarray, line: np.ndarray,
+                       hw_knots: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per pixel of a grid: signed distance to the tongue outline, position along it (0..1),
+    distance from the centreline in half widths, and which side of it (sign of `cross`)."""
+    px = np.repeat(xs[None, :], len(ys), axis=0).astype(np.float32).reshape(-1, 1)
+    py = np.repeat(ys[:, None], len(xs), axis=1).astype(np.float32).reshape(-1, 1)
+    seg = np.diff(line, axis=0).astype(np.float32)
+    a = line[:-1].astype(np.float32)
+    len2 = np.maximum((seg ** 2).sum(axis=1), 1e-9)
+    rx = px - a[None, :, 0]
+    ry = py - a[None, :, 1]
+    t = np.clip((rx * seg[None, :, 0] + ry * seg[None, :, 1]) / len2[None], 0.0, 1.0)
+    dx = rx - t * seg[None, :, 0]
+    dy = ry - t * seg[None, :, 1]
+    dist = np.sqrt(dx * dx + dy * dy)
+    hw_k = hw_knots.astype(np.float32)
+    hw_all = hw_k[None, :-1] + t * np.diff(hw_k)[None, :]
+    inside = dist - hw_all
+    k = np.argmin(inside, axis=1)[:, None]
+    pick = lambda arr: np.take_along_axis(arr, k, axis=1).reshape(len(ys), len(xs))  # noqa: E731
+    n = len(line)
+    s = (k.reshape(len(ys), len(xs)) + pick(t)) / (n - 1)
+    hw = pick(hw_all)
+    r = pick(dist) / np.maximum(hw, 1e-6)
+    cross = (seg[k[:, 0], 0][:, None] * dy - seg[k[:, 0], 1][:, None] * dx)
+    cross = np.take_along_axis(cross, k, axis=1).reshape(len(ys), len(xs))
+    return (pick(inside).astype(np.float64), s.astype(np.float64), r.astype(np.float64),
+            cross.astype(np.float64))
+
+
 def _width_profile(s: np.ndarray) -> np.ndarray:
     """Half width along the tongue (1 = widest): squeezed by the lips at the root, tapered tip."""
     grow = 0.72 + 0.28 * np.sin(np.pi / 2 * np.clip(s / 0.55, 0.0, 1.0))
     taper = 1.0 - 0.22 * np.clip((s - 0.6) / 0.4, 0.0, 1.0) ** 2
     return grow * taper
+
+
+def _surface_noise(rng: np.random.Generator, s: np.ndarray, u: np.ndarray,
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Papillae and mottling fixed to the tongue surface (s along, u across), so a tongue drawn
+    again with the same seed keeps its texture from frame to frame instead of shimmering."""
+    fine_tex = cv2.GaussianBlur(rng.standard_normal((160, 56)).astype(np.float32), (0, 0), 0.7)
+    coarse_tex = cv2.resize(rng.standard_normal((12, 5)).astype(np.float32), (56, 160),
+                            interpolation=cv2.INTER_CUBIC)
+    map_x = ((np.clip(u, -1.0, 1.0) + 1.0) / 2.0 * 55.0).astype(np.float32)
+    map_y = (np.clip(s, 0.0, 1.0) * 159.0).astype(np.float32)
+    out = []
+    for tex in (fine_tex, coarse_tex):
+        tex = (tex - tex.mean()) / max(float(tex.std()), 1e-6)
+        out.append(cv2.remap(tex, map_x, map_y, cv2.INTER_LINEAR,
+                             borderMode=cv2.BORDER_REFLECT101))
+    return out[0], out[1]
 
 
 def render_tongue(image_bgr: np.ndarray, landmarks: np.ndarray, extension: float,
@@ -332,7 +379,7 @@ def _draw(img: np.ndarray, p: np.ndarray, extension: float, d: np.ndarray,
     gravity = f.y_axis
     bend = (gravity - d * float(gravity @ d)) * 0.18 * centre_len * (1.0 - abs(float(d @ gravity)))
     ctrl = (root + end) / 2.0 + bend
-    n = 48
+    n = 17
     line = _bezier(root, ctrl, end, n)
     seg = np.diff(line, axis=0)
     end_dir = seg[-1] / max(np.linalg.norm(seg[-1]), 1e-9)
@@ -344,24 +391,18 @@ def _draw(img: np.ndarray, p: np.ndarray, extension: float, d: np.ndarray,
         return TongueRender(img.copy(), np.zeros((h, w), np.uint8), bool(tip_past_lip))
     ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float64)
     pix = np.stack([xs.ravel(), ys.ravel()], axis=1)
-    # nearest point on the centreline (per segment projection), with the local half width
-    a = line[:-1]
-    seg_len2 = np.maximum((seg ** 2).sum(axis=1), 1e-9)
-    rel = pix[:, None, :] - a[None, :, :]
-    t = np.clip((rel * seg[None]).sum(axis=2) / seg_len2[None], 0.0, 1.0)
-    proj = a[None] + t[..., None] * seg[None]
-    diff = pix[:, None, :] - proj
-    dist = np.sqrt((diff ** 2).sum(axis=2))
-    s_all = (np.arange(n - 1)[None, :] + t) / (n - 1)
-    hw_all = hw_max * _width_profile(s_all)
-    inside = dist - hw_all
-    k = np.argmin(inside, axis=1)
-    rows = np.arange(len(pix))
-    sd = inside[rows, k].reshape(ys.shape)
-    s = s_all[rows, k].reshape(ys.shape)
-    hw = hw_all[rows, k].reshape(ys.shape)
-    r = (dist[rows, k]).reshape(ys.shape) / np.maximum(hw, 1e-6)
-    cross = (seg[k, 0] * diff[rows, k, 1] - seg[k, 1] * diff[rows, k, 0]).reshape(ys.shape)
+    hw_knots = hw_max * _width_profile(np.linspace(0.0, 1.0, n))
+    gx0, gy0, gx1, gy1 = _roi(np.concatenate([line, [tip]]), hw_max + 2.0, img.shape)
+    gx0, gy0 = max(gx0, x0), max(gy0, y0)
+    gx1, gy1 = min(gx1, x1), min(gy1, y1)
+    sd = np.full(ys.shape, 1e3)
+    s = np.zeros(ys.shape)
+    r = np.ones(ys.shape)
+    cross = np.zeros(ys.shape)
+    if gx1 > gx0 and gy1 > gy0:
+        sub = (slice(gy0 - y0, gy1 - y0), slice(gx0 - x0, gx1 - x0))
+        sd[sub], s[sub], r[sub], cross[sub] = _centreline_coords(
+            np.arange(gx0, gx1), np.arange(gy0, gy1), line, hw_knots)
     u = np.sign(cross) * np.clip(r, 0.0, 1.0)
     if going_up:
         u = -u
@@ -382,12 +423,7 @@ def _draw(img: np.ndarray, p: np.ndarray, extension: float, d: np.ndarray,
         hl += np.exp(-((u - side * 0.4) / 0.2) ** 2 - ((s - 0.5) / 0.22) ** 2)
     hl += 0.6 * np.exp(-(u / 0.3) ** 2 - ((s - 0.9) / 0.1) ** 2)
     hl *= nz * style.gloss * (0.5 if going_up else 1.0) * _smoothstep(reach / (0.6 * mw))
-    noise = rng.standard_normal(ys.shape)
-    fine = cv2.GaussianBlur(noise.astype(np.float32), (0, 0), max(0.004 * mw, 0.5))
-    coarse = cv2.GaussianBlur(rng.standard_normal(ys.shape).astype(np.float32), (0, 0),
-                              max(0.03 * mw, 1.0))
-    fine /= max(float(fine.std()), 1e-6)
-    coarse /= max(float(coarse.std()), 1e-6)
+    fine, coarse = _surface_noise(rng, s, u)
     lab = np.empty((*ys.shape, 3), np.float64)
     lab[..., 0] = (base_l * shade * inside_mouth - 11.0 * groove
                    + 3.0 * _smoothstep((s - 0.6) / 0.4)
