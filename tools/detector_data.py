@@ -175,6 +175,35 @@ def landmark_image(image: np.ndarray) -> FaceObservation | None:
         return tracker.track(Frame(image, 0.0, 0))
 
 
+class StillLandmarker:
+    """One tracker for many unrelated stills of similar framing (face-centred crops).
+
+    Creating a tracker per image costs about a second; instead each still is shown twice, a
+    second apart, so a stale tracking region from the previous still is refined or re-detected
+    before the answer is taken.
+    """
+
+    def __init__(self) -> None:
+        self._tracker = FaceTracker(TrackerConfig())
+        self._t = 0.0
+        self._i = 0
+
+    def __enter__(self) -> StillLandmarker:
+        self._tracker.open()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._tracker.close()
+
+    def __call__(self, image: np.ndarray) -> FaceObservation | None:
+        face = None
+        for _ in range(2):
+            self._t += 1.0
+            self._i += 1
+            face = self._tracker.track(Frame(image, self._t, self._i))
+        return face
+
+
 def cached_faces(dev: Path, item: Item, cache: Path = DEFAULT_CACHE) -> CachedFaces:
     """Landmarks for one manifest file, computed once and kept in /tmp."""
     cache.mkdir(parents=True, exist_ok=True)

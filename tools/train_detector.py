@@ -31,10 +31,10 @@ from detector_data import (
     DEFAULT_CACHE,
     OVERLAY_CLIP,
     Item,
+    StillLandmarker,
     cached_faces,
     frame_labels,
     iter_video,
-    landmark_image,
     read_image,
     read_intervals,
     read_manifest,
@@ -210,8 +210,14 @@ def synthetic_samples(dev: Path, items: list[Item], frame_stride: int, per_base:
     sdir = cache / "synth"
     sdir.mkdir(parents=True, exist_ok=True)
     dirs = ("center", "center", "left", "right", "center", "up", "left", "right")
-    n_done = 0
     t0 = time.perf_counter()
+    with StillLandmarker() as landmark:
+        _synthesise(s, sdir, dev, items, frame_stride, per_base, landmark, dirs, t0)
+    return s
+
+
+def _synthesise(s, sdir, dev, items, frame_stride, per_base, landmark, dirs, t0) -> None:
+    n_done = 0
     for it, source, img, face in synth_bases(dev, items, frame_stride):
         if _is_gray(img):
             continue  # LFW crops: a pink tongue on a grey face teaches nothing true
@@ -232,7 +238,7 @@ def synthetic_samples(dev: Path, items: list[Item], frame_stride: int, per_base:
             if not lm_path.is_file():
                 out = render_tongue(crop, pts, rng, direction) if kind == "synth" else crop
                 out = augment(out, rng)
-                f = landmark_image(out)
+                f = landmark(out)
                 cv2.imwrite(str(img_path), out)
                 np.savez(lm_path, found=f is not None,
                          landmarks=f.landmarks if f is not None else np.zeros((478, 3)),
@@ -257,7 +263,6 @@ def synthetic_samples(dev: Path, items: list[Item], frame_stride: int, per_base:
             n_done += 1
             if n_done % 100 == 0:
                 log(f"  synthetic/augmented: {n_done} ({time.perf_counter() - t0:.0f}s)")
-    return s
 
 
 # ---------------------------------------------------------------- models

@@ -250,7 +250,9 @@ def extract(image_bgr: np.ndarray, face: FaceObservation,
 
     # Where the tongue-coloured mass is, relative to the mouth centre.
     cand = masks["lowlip"] | masks["below"] | masks["chin"] | masks["side_l"] | masks["side_r"]
-    weight = np.clip(da - max(red_thr, 0.9 * lip_da), 0.0, 30.0) * (cand & not_dark)
+    # The lower lip is red too: it counts half, so a tongue lying over it still registers.
+    weight = np.clip(da - red_thr, 0.0, 30.0) * (cand & not_dark)
+    weight[masks["lowlip"]] *= 0.5
     mass = float(weight.sum()) / (30.0 * max(float(cand.sum()), 1.0))
     centre = (px[lm.UPPER_LIP_INNER_MID] + px[lm.LOWER_LIP_INNER_MID]) / 2.0
     direction = None

@@ -250,3 +250,9 @@ def cv2_error() -> type[Exception]:
     import cv2
 
     return cv2.error
+
+
+def load_profile(name: str, directory: Path | None = None) -> Calibration | None:
+    """The saved calibration of a named profile, or None when this person has not calibrated yet."""
+    path = profile_path(name, directory)
+    return Calibration.load(path) if path.is_file() else None
