@@ -90,3 +90,30 @@ EYE_LEFT_CREASE: Final = (130, 247, 30, 29, 27, 28, 56, 190, 243)  # skin just a
 EYE_RIGHT_UPPER_LID: Final = (362, 398, 384, 385, 386, 387, 388, 466, 263)
 EYE_RIGHT_LOWER_LID: Final = (362, 382, 381, 380, 374, 373, 390, 249, 263)
 EYE_RIGHT_CREASE: Final = (463, 414, 286, 258, 257, 259, 260, 467, 359)
+
+# Tongue detector: the face scale and the mouth region it warps to a canonical patch.
+EYE_OUTER_LEFT: Final = 33  # image-left eye, outer corner
+EYE_OUTER_RIGHT: Final = 263
+# Median (eye-line midpoint → mouth-corner midpoint) / (outer eye-corner distance) on the dev faces:
+# lets the vertical face size stand in for the horizontal one when the head turns.
+EYE_TO_MOUTH_RATIO: Final = 0.77
+
+BS_JAW_FORWARD: Final = "jawForward"
+BS_JAW_LEFT: Final = "jawLeft"
+BS_JAW_RIGHT: Final = "jawRight"
+BS_ROLL_UPPER: Final = "mouthRollUpper"
+BS_STRETCH_LEFT: Final = "mouthStretchLeft"
+BS_STRETCH_RIGHT: Final = "mouthStretchRight"
+BS_MOUTH_LEFT: Final = "mouthLeft"
+BS_MOUTH_RIGHT: Final = "mouthRight"
+BS_CHEEK_PUFF: Final = "cheekPuff"
+BS_PRESS_LEFT: Final = "mouthPressLeft"
+BS_PRESS_RIGHT: Final = "mouthPressRight"
+
+# The blendshapes the tongue detector reads (mouth and jaw; MediaPipe has no tongue output).
+DETECTOR_BLENDSHAPES: Final = (BS_JAW_OPEN, BS_LOWER_DOWN_LEFT, BS_LOWER_DOWN_RIGHT, BS_MOUTH_FUNNEL,
+                               BS_MOUTH_PUCKER, BS_ROLL_LOWER, BS_ROLL_UPPER, BS_SHRUG_LOWER,
+                               BS_MOUTH_CLOSE, BS_SMILE_LEFT, BS_SMILE_RIGHT, BS_JAW_FORWARD,
+                               BS_JAW_LEFT, BS_JAW_RIGHT, BS_STRETCH_LEFT, BS_STRETCH_RIGHT,
+                               BS_MOUTH_LEFT, BS_MOUTH_RIGHT, BS_CHEEK_PUFF, BS_PRESS_LEFT,
+                               BS_PRESS_RIGHT)

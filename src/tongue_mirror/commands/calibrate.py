@@ -1,0 +1,103 @@
+"""`tongue-mirror calibrate`: fits a per-user boundary from a neutral and a tongue-out phase.
+
+Headless: it reads a camera or a video file, prints the phase and countdown, and saves the profile
+(loaded automatically next time by name). With a file, the first `--neutral` seconds must show the
+neutral face and the next `--tongue` seconds the tongue out.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tongue_mirror.errors import UserError
+
+
+def register(subparsers) -> None:
+    """Adds the `calibrate` subcommand."""
+    p = subparsers.add_parser(
+        "calibrate", help="calibrate the tongue detector for one person",
+        description="Guided calibration: 3 s neutral face, then 3 s tongue out.")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--source", type=Path, help="video file to calibrate from")
+    src.add_argument("--camera", type=int, default=None, help="camera index (default 0)")
+    p.add_argument("--profile", default="default", help="profile name (default: default)")
+    p.add_argument("--profiles-dir", type=Path, default=None,
+                   help="where profiles are kept (default ~/.config/tongue-mirror/profiles)")
+    p.add_argument("--neutral", type=float, default=3.0, help="neutral phase seconds")
+    p.add_argument("--tongue", type=float, default=3.0, help="tongue-out phase seconds")
+    p.set_defaults(handler=run)
+
+
+def _frames(args: argparse.Namespace):
+    """(t, BGR image) from the file (presentation time) or the camera (monotonic time)."""
+    import time
+
+    import cv2
+
+    if args.source is not None:
+        if not args.source.is_file():
+            raise UserError(f"video file not found: {args.source}")
+        cap = cv2.VideoCapture(str(args.source))
+        if not cap.isOpened():
+            raise UserError(f"cannot open video {args.source}")
+        fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
+        i = 0
+        try:
+            while True:
+                ok, img = cap.read()
+                if not ok:
+                    return
+                yield i / fps, img
+                i += 1
+        finally:
+            cap.release()
+    cam = 0 if args.camera is None else args.camera
+    cap = cv2.VideoCapture(cam)
+    if not cap.isOpened():
+        raise UserError(f"cannot open camera {cam}")
+    try:
+        while True:
+            ok, img = cap.read()
+            if not ok:
+                raise UserError(f"camera {cam} stopped delivering frames")
+            yield time.monotonic(), img
+    finally:
+        cap.release()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Runs the guided session and saves the profile."""
+    from tongue_mirror.calibration import CalibrationConfig, CalibrationSession
+    from tongue_mirror.face_tracker import FaceTracker
+    from tongue_mirror.tongue_detector import TongueDetector, profile_path
+    from tongue_mirror.values import Frame
+
+    try:
+        cfg = CalibrationConfig(neutral_s=args.neutral, tongue_s=args.tongue)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    target = profile_path(args.profile, args.profiles_dir)
+    detector = TongueDetector()
+    session = CalibrationSession(cfg, args.profile)
+    last = None
+    with FaceTracker() as tracker:
+        for i, (t, img) in enumerate(_frames(args)):
+            if i == 0:
+                session.start(t)
+            face = tracker.track(Frame(img, t, i))
+            logit = detector.logit(detector.features(img, face)) if face is not None else None
+            status = session.add(t, logit)
+            shown = (status.phase, status.countdown)
+            if shown != last:
+                print(f"[{status.phase}] {status.prompt} ... {status.countdown}", flush=True)
+                last = shown
+            if session.finished:
+                break
+    if not session.finished:
+        raise UserError("the video ended before both calibration phases were complete")
+    cal = session.result()
+    cal.save(target)
+    print(f"saved profile {args.profile!r} to {target}: boundary shift {cal.shift:+.2f} logits, "
+          f"gain {cal.gain:.2f} ({cal.n_neutral} neutral, {cal.n_tongue} tongue-out frames)")
+    return 0

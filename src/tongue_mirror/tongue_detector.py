@@ -1,0 +1,258 @@
+"""Tongue-out detector: mouth-patch features → a small shipped model evaluated in plain numpy.
+
+The weights (standardisation, a logistic or one-hidden-layer model, the operating point) live in
+`assets/detector/model.json`, written by tools/train_detector.py. The model's logit is shifted so
+that the trained operating threshold sits at probability 0.5; a per-user Calibration moves that
+boundary (and sharpens it) for one person. Inference never imports the training stack.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from tongue_mirror.assets import asset_path
+from tongue_mirror.errors import UserError
+from tongue_mirror.mouth_features import FEATURE_NAMES, MouthFeatures, PatchConfig, extract
+from tongue_mirror.values import FaceObservation, TongueReading
+
+DEFAULT_MODEL = "detector/model.json"
+DIRECTION_LABELS = ("center", "left", "right", "up", "down")
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+@dataclass(frozen=True)
+class DetectorConfig:
+    """Which weights to load and how to turn the direction vector into a label."""
+
+    model_path: Path | None = None  # None = the shipped assets/detector/model.json
+    patch: PatchConfig = field(default_factory=PatchConfig)
+    side_angle_deg: float = 40.0  # |angle from straight down| beyond which the tongue is left/right
+    up_angle_deg: float = 120.0  # beyond which it points up
+    min_probability_for_direction: float = 0.3  # below this, no direction is reported
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.side_angle_deg < self.up_angle_deg < 180.0:
+            raise ValueError("need 0 < side_angle_deg < up_angle_deg < 180")
+        if not 0.0 <= self.min_probability_for_direction <= 1.0:
+            raise ValueError("min_probability_for_direction must be in 0..1")
+
+
+@dataclass(frozen=True, eq=False)
+class DetectorModel:
+    """Loaded weights: standardisation, then logistic (w·z + b) or an MLP with one tanh layer."""
+
+    feature_names: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    kind: str  # "logistic" | "mlp"
+    weights: tuple[np.ndarray, ...]  # logistic: (w, b); mlp: (W1, b1, w2, b2)
+    offset: float  # subtracted from the raw logit so the operating threshold is at p = 0.5
+    info: dict
+
+    @classmethod
+    def load(cls, path: Path) -> DetectorModel:
+        """Reads model.json; a clear UserError if it is missing or does not match our features."""
+        try:
+            data = json.loads(Path(path).read_text())
+        except (OSError, ValueError) as exc:
+            raise UserError(f"cannot read detector weights {path}: {exc}") from exc
+        names = tuple(data.get("feature_names", ()))
+        if names != FEATURE_NAMES:
+            raise UserError(f"detector weights {path} were trained on different features; "
+                            "retrain with tools/train_detector.py")
+        kind = data["model"]["type"]
+        m = data["model"]
+        if kind == "logistic":
+            weights = (np.asarray(m["coef"], np.float64), np.float64(m["intercept"]))
+        elif kind == "mlp":
+            weights = (np.asarray(m["W1"], np.float64), np.asarray(m["b1"], np.float64),
+                       np.asarray(m["w2"], np.float64), np.float64(m["b2"]))
+        else:
+            raise UserError(f"unknown detector model type {kind!r} in {path}")
+        return cls(names, np.asarray(data["mean"], np.float64),
+                   np.asarray(data["scale"], np.float64), kind, weights,
+                   float(data.get("offset", 0.0)), dict(data.get("info", {})))
+
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        """Decision values (operating threshold at 0) for one vector or a batch."""
+        z = (np.asarray(x, np.float64) - self.mean) / self.scale
+        if self.kind == "logistic":
+            w, b = self.weights
+            out = z @ w + b
+        else:
+            w1, b1, w2, b2 = self.weights
+            out = np.tanh(z @ w1 + b1) @ w2 + b2
+        return out - self.offset
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """One person's boundary: p = sigmoid(gain · (logit − shift)); identity when uncalibrated."""
+
+    shift: float = 0.0
+    gain: float = 1.0
+    profile: str = "default"
+    n_neutral: int = 0
+    n_tongue: int = 0
+
+    def __post_init__(self) -> None:
+        if not math.isfinite(self.shift) or abs(self.shift) > 20.0:
+            raise ValueError("calibration shift must be finite and within ±20 logits")
+        if not 0.25 <= self.gain <= 4.0:
+            raise ValueError("calibration gain must be in 0.25..4")
+
+    @classmethod
+    def fit(cls, neutral_logits: np.ndarray, tongue_logits: np.ndarray,
+            profile: str = "default", max_shift: float = 6.0) -> Calibration:
+        """Puts the boundary between this person's neutral and tongue-out logits.
+
+        The new boundary is the midpoint between the 90th percentile of the neutral logits and the
+        10th percentile of the tongue-out ones (robust to a few frames of the wrong phase), pulled
+        halfway back to the model's own boundary (0) so one odd session cannot wreck it. The gain
+        makes the gap between the two sets span about ±3 logits, within 0.5..2.
+        """
+        neutral = np.asarray(neutral_logits, np.float64)
+        tongue = np.asarray(tongue_logits, np.float64)
+        if neutral.size < 3 or tongue.size < 3:
+            raise UserError("calibration needs at least 3 frames with a face in each phase")
+        lo = float(np.percentile(neutral, 90))
+        hi = float(np.percentile(tongue, 10))
+        if hi <= lo:
+            # Not separable by this model for this person: keep the boundary where the model had
+            # it, moved only toward the middle of the two medians.
+            mid = 0.5 * (float(np.median(neutral)) + float(np.median(tongue)))
+            return cls(shift=float(np.clip(0.5 * mid, -max_shift, max_shift)), gain=1.0,
+                       profile=profile, n_neutral=int(neutral.size), n_tongue=int(tongue.size))
+        mid = 0.5 * (lo + hi)
+        gain = float(np.clip(6.0 / max(hi - lo, 1e-3), 0.5, 2.0))
+        return cls(shift=float(np.clip(0.5 * mid, -max_shift, max_shift)), gain=gain,
+                   profile=profile, n_neutral=int(neutral.size), n_tongue=int(tongue.size))
+
+    def apply(self, logit: float) -> float:
+        """Probability for one logit under this calibration."""
+        return _sigmoid(self.gain * (logit - self.shift))
+
+    def to_json(self) -> dict:
+        """Plain dict for the profile file."""
+        return {"profile": self.profile, "shift": self.shift, "gain": self.gain,
+                "n_neutral": self.n_neutral, "n_tongue": self.n_tongue, "version": 1}
+
+    def save(self, path: Path) -> None:
+        """Writes the profile atomically (a crash mid-write must not leave a broken profile)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(json.dumps(self.to_json(), indent=2))
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> Calibration:
+        """Reads a profile; UserError if it is unreadable or out of range."""
+        try:
+            d = json.loads(Path(path).read_text())
+            return cls(shift=float(d["shift"]), gain=float(d["gain"]),
+                       profile=str(d.get("profile", "default")),
+                       n_neutral=int(d.get("n_neutral", 0)), n_tongue=int(d.get("n_tongue", 0)))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise UserError(f"cannot read calibration profile {path}: {exc}") from exc
+
+
+def profiles_dir() -> Path:
+    """Where per-user calibration profiles live (~/.config/tongue-mirror/profiles)."""
+    import os
+
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "tongue-mirror" / "profiles"
+
+
+def profile_path(name: str, directory: Path | None = None) -> Path:
+    """The JSON file of one named profile."""
+    safe = "".join(ch for ch in name if ch.isalnum() or ch in "-_.").strip(".")
+    if not safe:
+        raise UserError(f"invalid profile name {name!r}: use letters, digits, - _ .")
+    return (directory or profiles_dir()) / f"{safe}.json"
+
+
+def direction_label(direction: tuple[float, float] | None, cfg: DetectorConfig) -> str | None:
+    """center/left/right/up as seen in the unmirrored image, from the angle to straight down."""
+    if direction is None:
+        return None
+    dx, dy = direction
+    angle = math.degrees(math.atan2(dx, dy))  # 0 = down, +90 = image right, ±180 = up
+    if abs(angle) >= cfg.up_angle_deg:
+        return "up"
+    if angle >= cfg.side_angle_deg:
+        return "right"
+    if angle <= -cfg.side_angle_deg:
+        return "left"
+    return "center"
+
+
+class TongueDetector:
+    """Reads a FaceObservation and its frame; says whether, how far and where the tongue is out."""
+
+    def __init__(self, config: DetectorConfig = DetectorConfig(),
+                 calibration: Calibration | None = None) -> None:
+        self.config = config
+        path = config.model_path if config.model_path is not None else asset_path(DEFAULT_MODEL)
+        self.model = DetectorModel.load(path)
+        self.calibration = calibration or Calibration()
+
+    def with_calibration(self, calibration: Calibration | None) -> TongueDetector:
+        """The same weights under another person's calibration (no reload)."""
+        other = object.__new__(TongueDetector)
+        other.config = self.config
+        other.model = self.model
+        other.calibration = calibration or Calibration()
+        return other
+
+    def features(self, image_bgr: np.ndarray, face: FaceObservation) -> MouthFeatures:
+        """The feature vector the model reads (also used by calibration and training)."""
+        return extract(image_bgr, face, self.config.patch)
+
+    def logit(self, feats: MouthFeatures) -> float:
+        """Uncalibrated decision value; 0 is the trained operating threshold."""
+        return float(self.model.logit(feats.vector))
+
+    def reading(self, feats: MouthFeatures) -> TongueReading:
+        """TongueReading from already-extracted features."""
+        logit = self.logit(feats)
+        p = self.calibration.apply(logit)
+        direction = feats.direction if p >= self.config.min_probability_for_direction else None
+        ext = float(np.clip(feats.extension, 0.0, 1.0)) * p
+        named = feats.as_dict()
+        named["logit"] = logit
+        return TongueReading(probability=p, extension=ext, direction=direction,
+                             direction_label=direction_label(direction, self.config),
+                             features=named)
+
+    def read(self, image_bgr: np.ndarray, face: FaceObservation | None) -> TongueReading:
+        """One frame's reading; no face means probability 0 (never raises on odd frames)."""
+        if face is None or image_bgr is None or image_bgr.size == 0:
+            return TongueReading(probability=0.0)
+        try:
+            feats = self.features(image_bgr, face)
+        except (cv2_error(), ValueError, FloatingPointError, IndexError):
+            return TongueReading(probability=0.0)
+        return self.reading(feats)
+
+
+def cv2_error() -> type[Exception]:
+    """OpenCV's exception type (imported lazily to keep this module light to import)."""
+    import cv2
+
+    return cv2.error
+
+
+def load_profile(name: str, directory: Path | None = None) -> Calibration | None:
+    """The saved calibration of a named profile, or None when this person has not calibrated yet."""
+    path = profile_path(name, directory)
+    return Calibration.load(path) if path.is_file() else None

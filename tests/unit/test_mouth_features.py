@@ -1,0 +1,84 @@
+"""Mouth features on a face drawn in code: a pink tongue below the lip must separate from none."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from mouth_fixtures import TONGUE, face_of, make_face, render
+
+from tongue_mirror import landmarks as lm
+from tongue_mirror.mouth_features import FEATURE_NAMES, PatchConfig, extract
+
+
+def feat(vec: np.ndarray, name: str) -> float:
+    return float(vec[FEATURE_NAMES.index(name)])
+
+
+LIGHTS = [(1.0, (1.0, 1.0, 1.0)), (0.45, (1.0, 1.0, 1.0)), (1.15, (1.0, 1.0, 1.0)),
+          (0.8, (1.15, 1.0, 0.85)), (0.7, (0.85, 1.0, 1.15))]
+
+
+@pytest.mark.parametrize(("gain", "cast"), LIGHTS)
+def test_tongue_features_separate_under_any_global_lighting(gain, cast):
+    pts = make_face()
+    face = face_of(pts)
+    with_t = extract(render(pts, True, gain, cast), face).vector
+    without = extract(render(pts, False, gain, cast), face).vector
+    assert with_t.shape == (len(FEATURE_NAMES),)
+    assert np.isfinite(with_t).all() and np.isfinite(without).all()
+    for name in ("below_red", "below_pink"):
+        assert feat(with_t, name) > feat(without, name) + 0.05, name
+    assert feat(with_t, "tongue_mass") > 3 * feat(without, "tongue_mass") + 0.01
+    assert feat(with_t, "below_da") > feat(without, "below_da") + 5.0
+
+
+def test_separation_holds_across_lightings_not_just_within_one():
+    """Every tongue frame beats every no-tongue frame, whatever the lighting of either."""
+    pts = make_face()
+    face = face_of(pts)
+    on = [feat(extract(render(pts, True, g, c), face).vector, "below_red") for g, c in LIGHTS]
+    off = [feat(extract(render(pts, False, g, c), face).vector, "below_red") for g, c in LIGHTS]
+    assert min(on) > max(off)
+
+
+@pytest.mark.parametrize(("roll", "scale", "shift"),
+                         [(0.0, 1.0, (0, 0)), (20.0, 1.0, (0, 0)), (-15.0, 0.6, (-60, 20)),
+                          (0.0, 1.3, (30, -10))])
+def test_features_invariant_to_roll_scale_and_position(roll, scale, shift):
+    base = make_face()
+    ref = extract(render(base, True), face_of(base)).vector
+    pts = make_face(roll, scale, shift)
+    got = extract(render(pts, True), face_of(pts)).vector
+    for name in ("below_red", "lowlip_red", "open_h", "mouth_w", "lip_chin"):
+        assert feat(got, name) == pytest.approx(feat(ref, name), abs=0.08), name
+
+
+def test_direction_points_down_for_a_tongue_below_and_follows_a_side_tongue():
+    pts = make_face()
+    down = extract(render(pts, True), face_of(pts))
+    assert down.direction is not None
+    assert down.direction[1] > 0.8
+    img = render(pts, False)
+    corner = pts[lm.MOUTH_CORNER_RIGHT, :2]
+    cv2.ellipse(img, (int(corner[0] + 15), int(corner[1] + 8)), (30, 14), 0, 0, 360, TONGUE, -1)
+    side = extract(img, face_of(pts))
+    assert side.direction is not None and side.direction[0] > 0.5
+    assert 0.0 <= side.extension <= 1.0
+
+
+def test_blendshapes_and_grayscale_input():
+    pts = make_face()
+    face = face_of(pts, {lm.BS_JAW_OPEN: 0.7})
+    gray = cv2.cvtColor(render(pts, False), cv2.COLOR_BGR2GRAY)
+    v = extract(gray, face).vector
+    assert feat(v, "bs_jawOpen") == pytest.approx(0.7)
+    assert np.isfinite(v).all()
+
+
+def test_patch_config_validates():
+    with pytest.raises(ValueError):
+        PatchConfig(width=8)
+    with pytest.raises(ValueError):
+        PatchConfig(x_range=(0.1, 0.5))
+    assert PatchConfig().px_per_unit[0] > 0

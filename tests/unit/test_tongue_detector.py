@@ -1,0 +1,184 @@
+"""Shipped detector: weights load, no tongue on the astronaut, drawn tongue raises p; calibrate."""
+
+from __future__ import annotations
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+from mouth_fixtures import face_of, make_face, render
+
+from tongue_mirror.calibration import CalibrationConfig, CalibrationSession
+from tongue_mirror.errors import UserError
+from tongue_mirror.mouth_features import FEATURE_NAMES
+from tongue_mirror.tongue_detector import (
+    Calibration,
+    DetectorConfig,
+    DetectorModel,
+    TongueDetector,
+    direction_label,
+    load_profile,
+    profile_path,
+)
+from tongue_mirror.values import Frame
+
+
+@pytest.fixture(scope="module")
+def detector() -> TongueDetector:
+    return TongueDetector()
+
+
+@pytest.fixture(scope="module")
+def astronaut():
+    """skimage's astronaut (public domain) and MediaPipe's face on it."""
+    skdata = pytest.importorskip("skimage.data")
+    from tongue_mirror.face_tracker import FaceTracker
+
+    img = cv2.cvtColor(skdata.astronaut(), cv2.COLOR_RGB2BGR)
+    with FaceTracker() as tracker:
+        face = tracker.track(Frame(img, 0.0, 0))
+    assert face is not None
+    return img, face
+
+
+def test_shipped_weights_load_and_match_the_features(detector):
+    m = detector.model
+    assert m.feature_names == FEATURE_NAMES
+    assert m.mean.shape == (len(FEATURE_NAMES),) and np.all(m.scale > 0)
+    assert m.kind in ("logistic", "mlp")
+
+
+def test_no_tongue_on_the_astronaut(detector, astronaut):
+    img, face = astronaut
+    r = detector.read(img, face)
+    assert 0.0 <= r.probability < 0.2
+    assert r.direction is None or r.probability >= detector.config.min_probability_for_direction
+    assert "logit" in r.features
+
+
+def test_painted_tongue_raises_probability_on_the_astronaut(detector, astronaut):
+    """A pink tongue drawn hanging from her lower lip must read higher than her closed mouth."""
+    from tongue_mirror import landmarks as lm
+
+    img, face = astronaut
+    base = detector.read(img, face).probability
+    pts = face.landmarks
+    top = pts[lm.LOWER_LIP_INNER_MID, :2]
+    chin = pts[lm.CHIN_TIP, :2]
+    width = float(np.hypot(*(pts[lm.MOUTH_CORNER_RIGHT, :2] - pts[lm.MOUTH_CORNER_LEFT, :2])))
+    probs = []
+    for frac in (0.25, 0.45, 0.65):
+        out = img.copy()
+        centre = top + frac * 0.5 * (chin - top)
+        axes = (int(0.33 * width), int(frac * 0.5 * np.hypot(*(chin - top))))
+        cv2.ellipse(out, (int(centre[0]), int(centre[1])), axes, 0, 0, 360, (150, 140, 235), -1,
+                    cv2.LINE_AA)
+        probs.append(detector.read(out, face).probability)
+    assert max(probs) > base + 0.2
+    assert probs[-1] >= probs[0] - 0.05  # monotonic-ish in how much tongue is out
+
+
+def test_synthetic_face_tongue_beats_no_tongue(detector):
+    pts = make_face()
+    face = face_of(pts)
+    p_on = detector.read(render(pts, True), face).probability
+    p_off = detector.read(render(pts, False), face).probability
+    assert p_on > p_off
+
+
+def test_no_face_and_empty_frames_read_zero(detector):
+    assert detector.read(np.zeros((48, 64, 3), np.uint8), None).probability == 0.0
+    pts = make_face()
+    assert detector.read(np.zeros((0, 0, 3), np.uint8), face_of(pts)).probability == 0.0
+
+
+def test_mismatched_or_missing_weights_are_user_errors(tmp_path):
+    bad = tmp_path / "model.json"
+    bad.write_text(json.dumps({"feature_names": ["x"], "mean": [0], "scale": [1],
+                               "model": {"type": "logistic", "coef": [1], "intercept": 0}}))
+    with pytest.raises(UserError):
+        DetectorModel.load(bad)
+    with pytest.raises(UserError):
+        DetectorModel.load(tmp_path / "absent.json")
+
+
+def test_calibration_round_trip(tmp_path):
+    cal = Calibration(shift=1.25, gain=1.5, profile="ada", n_neutral=30, n_tongue=28)
+    path = profile_path("ada", tmp_path)
+    cal.save(path)
+    assert Calibration.load(path) == cal
+    assert load_profile("ada", tmp_path) == cal
+    assert load_profile("nobody", tmp_path) is None
+    path.write_text("{not json")
+    with pytest.raises(UserError):
+        Calibration.load(path)
+    with pytest.raises(UserError):
+        profile_path("../..", tmp_path)
+
+
+def test_calibration_moves_the_boundary_towards_this_persons_data():
+    rng = np.random.default_rng(0)
+    # A person whose neutral face already reads fairly high (e.g. red lips): boundary moves up.
+    neutral = rng.normal(-0.5, 0.3, 40)
+    tongue = rng.normal(5.0, 0.5, 40)
+    cal = Calibration.fit(neutral, tongue)
+    assert cal.shift > 0.3
+    assert cal.apply(float(np.percentile(neutral, 95))) < Calibration().apply(
+        float(np.percentile(neutral, 95)))
+    assert cal.apply(float(np.median(tongue))) > 0.9
+    # A person the model under-reads: boundary moves down, so their tongue counts.
+    cal2 = Calibration.fit(rng.normal(-6.0, 0.5, 40), rng.normal(-1.5, 0.5, 40))
+    assert cal2.shift < -0.5
+    assert cal2.apply(-1.5) > 0.5 > Calibration().apply(-1.5)
+    with pytest.raises(UserError):
+        Calibration.fit(np.array([0.0]), np.array([1.0]))
+    with pytest.raises(ValueError):
+        Calibration(gain=10.0)
+
+
+def test_calibrated_detector_shares_weights(detector):
+    cal = Calibration(shift=2.0)
+    other = detector.with_calibration(cal)
+    assert other.model is detector.model and other.calibration == cal
+    assert detector.calibration == Calibration()
+
+
+def test_calibration_session_phases_and_countdown():
+    cfg = CalibrationConfig(neutral_s=3.0, tongue_s=3.0, settle_s=0.5)
+    s = CalibrationSession(cfg, "ada")
+    s.start(10.0)
+    seen = []
+    t = 10.0
+    while not s.finished:
+        logit = -3.0 if t - 10.0 < 3.0 else 4.0
+        st = s.add(t, logit)
+        seen.append((st.phase, st.countdown))
+        t += 1 / 30
+    phases = [p for p, _ in seen]
+    assert phases[0] == "neutral" and "tongue" in phases and phases[-1] == "done"
+    assert next(c for p, c in seen if p == "neutral") == 3
+    assert [c for p, c in seen if p == "tongue"][-1] == 1
+    cal = s.result()
+    assert cal.profile == "ada" and cal.n_neutral > 50 and cal.n_tongue > 50
+
+
+def test_calibration_session_without_faces_fails_cleanly():
+    s = CalibrationSession(CalibrationConfig(), "x")
+    s.start(0.0)
+    for i in range(200):
+        s.add(i / 30, None)
+    assert s.status().phase == "failed"
+    with pytest.raises(UserError):
+        s.result()
+    with pytest.raises(ValueError):
+        CalibrationConfig(neutral_s=0.1)
+
+
+def test_direction_labels_follow_image_sides():
+    cfg = DetectorConfig()
+    assert direction_label((0.0, 1.0), cfg) == "center"
+    assert direction_label((0.9, 0.4), cfg) == "right"
+    assert direction_label((-0.9, 0.4), cfg) == "left"
+    assert direction_label((0.0, -1.0), cfg) == "up"
+    assert direction_label(None, cfg) is None

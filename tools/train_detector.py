@@ -1,0 +1,505 @@
+"""Trains the tongue-out detector's shipped model and reports leave-people-out validation.
+
+    nice -n 10 python tools/train_detector.py --data /work/shared/data/dev --out assets/detector/
+
+Reproducible (fixed seed). Landmarks of every dev image and video frame are cached in /tmp (see
+detector_data.py); synthetic tongues are rendered on the real negative faces (synth_tongue.py) and,
+like augmented copies of the real photos, re-landmarked by our FaceTracker, so their blendshapes are
+what MediaPipe really says about them. Validation holds out whole people
+(detector_data.person_group)
+and scores only real items; the operating threshold is the one that maximises F1 on those
+held-out predictions, and it is baked into the model so that it sits at probability 0.5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from detector_data import (
+    DEFAULT_CACHE,
+    OVERLAY_CLIP,
+    Item,
+    StillLandmarker,
+    cached_faces,
+    frame_labels,
+    iter_video,
+    read_image,
+    read_intervals,
+    read_manifest,
+)
+from synth_tongue import augment, render_tongue
+
+from tongue_mirror import mouth_features as mf
+from tongue_mirror.values import FaceObservation
+
+SEED = 20261126
+
+
+@dataclass
+class Samples:
+    """Feature rows with everything validation needs to group, weight and score them."""
+
+    x: list = field(default_factory=list)
+    y: list = field(default_factory=list)
+    group: list = field(default_factory=list)
+    source: list = field(default_factory=list)  # item path (the scoring unit's file)
+    kind: list = field(default_factory=list)  # image | frame | synth | aug
+    direction: list = field(default_factory=list)
+    weight: list = field(default_factory=list)
+    centroid: list = field(default_factory=list)  # (dx, dy) of the tongue mass, image coords
+
+    def add(self, feats: mf.MouthFeatures, y: int, group: str, source: str, kind: str,
+            direction: str, weight: float) -> None:
+        self.x.append(feats.vector)
+        self.y.append(y)
+        self.group.append(group)
+        self.source.append(source)
+        self.kind.append(kind)
+        self.direction.append(direction)
+        self.weight.append(weight)
+        self.centroid.append(feats.direction if feats.direction else (0.0, 0.0))
+
+    def arrays(self) -> dict:
+        return {"x": np.array(self.x, np.float64), "y": np.array(self.y, np.int64),
+                "group": np.array(self.group), "source": np.array(self.source),
+                "kind": np.array(self.kind), "direction": np.array(self.direction),
+                "weight": np.array(self.weight, np.float64),
+                "centroid": np.array(self.centroid, np.float64)}
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- overlay in the avc clip
+def remove_overlay(img: np.ndarray) -> np.ndarray:
+    """Paints out thin straight box lines and small text another detector drew on the frame.
+
+    Long 1–2 px horizontal/vertical lines differ from the pixels 2 px either side of them; those
+    pixels (and the label text just above a detected box's top edge) are inpainted from their
+    surroundings, so no trace of the overlay reaches the features.
+    """
+    g = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY).astype(np.int16)
+    h, w = g.shape
+    mask = np.zeros((h, w), np.uint8)
+    # Horizontal lines: a pixel unlike both the rows 2 above and 2 below.
+    dv = np.minimum(np.abs(g[2:-2] - g[:-4]), np.abs(g[2:-2] - g[4:]))
+    hv = (dv > 10).astype(np.uint8)
+    hl = cv2.morphologyEx(hv, cv2.MORPH_OPEN, np.ones((1, 41), np.uint8))
+    mask[2:-2] |= hl
+    dh = np.minimum(np.abs(g[:, 2:-2] - g[:, :-4]), np.abs(g[:, 2:-2] - g[:, 4:]))
+    vv = (dh > 10).astype(np.uint8)
+    vl = cv2.morphologyEx(vv, cv2.MORPH_OPEN, np.ones((41, 1), np.uint8))
+    mask[:, 2:-2] |= vl
+    if not mask.any():
+        return img
+    ys, xs = np.nonzero(hl)
+    if len(ys):
+        top = int(ys.min()) + 2
+        x0 = int(xs.min())
+        x1 = int(xs.max())
+        mask[max(0, top - 22):top, max(0, x0 - 4):min(w, x0 + max(160, x1 - x0))] = 1
+    mask = cv2.dilate(mask, np.ones((5, 5), np.uint8))
+    return cv2.inpaint(img, mask, 3, cv2.INPAINT_TELEA)
+
+
+# ---------------------------------------------------------------- real data
+def real_samples(dev: Path, items: list[Item], video_stride: int) -> Samples:
+    """Every real image with a face, and video frames (all of the mixed clip, strided negatives)."""
+    s = Samples()
+    for it in items:
+        faces = cached_faces(dev, it)
+        if it.kind == "image":
+            img = read_image(dev / it.path)
+            face = faces.observation(0, (img.shape[1], img.shape[0])) if img is not None else None
+            if face is None:
+                continue
+            s.add(mf.extract(img, face), int(it.label == "tongue_out"), it.group, it.path,
+                  "image", it.direction, 1.0)
+            continue
+        labels = None
+        if it.label == "mixed_video":
+            labels = frame_labels(len(faces.found), read_intervals(dev, it))
+        stride = 1 if labels is not None else video_stride
+        n_used = len(range(0, len(faces.found), stride))
+        w_frame = 30.0 / max(n_used, 1)  # each clip weighs like 30 photos
+        for i, _t, img in iter_video(dev / it.path):
+            if i % stride or i >= len(faces.found):
+                continue
+            y = 0 if labels is None else int(labels[i])
+            if y < 0:
+                continue  # ambiguous: neither out nor in
+            face = faces.observation(i, (img.shape[1], img.shape[0]))
+            if face is None:
+                continue
+            if Path(it.path).name == OVERLAY_CLIP:
+                img = remove_overlay(img)
+            s.add(mf.extract(img, face), y, it.group, f"{it.path}#{i}", "frame", "", w_frame)
+    return s
+
+
+# ---------------------------------------------------------------- synthetic data
+def _face_crop(img: np.ndarray, face: FaceObservation, max_side: int = 720):
+    """Crop around the face (1.8× its box) and downscale, so rendering and landmarking are cheap."""
+    x0, y0, x1, y1 = face.bbox
+    cx, cy, half = (x0 + x1) / 2, (y0 + y1) / 2, 0.9 * max(x1 - x0, y1 - y0)
+    h, w = img.shape[:2]
+    a0, b0 = int(max(0, cx - half)), int(max(0, cy - half))
+    a1, b1 = int(min(w, cx + half)), int(min(h, cy + half))
+    crop = img[b0:b1, a0:a1]
+    f = min(1.0, max_side / max(crop.shape[:2]))
+    if f < 1.0:
+        crop = cv2.resize(crop, (round(crop.shape[1] * f), round(crop.shape[0] * f)),
+                          interpolation=cv2.INTER_AREA)
+    pts = face.landmarks.copy()
+    pts[:, 0] = (pts[:, 0] - a0) * f
+    pts[:, 1] = (pts[:, 1] - b0) * f
+    pts[:, 2] *= f
+    return crop, pts
+
+
+def _is_gray(img: np.ndarray) -> bool:
+    small = cv2.resize(img, (32, 32), interpolation=cv2.INTER_AREA).astype(np.int16)
+    return int(np.abs(small[..., 0] - small[..., 2]).max()) <= 6
+
+
+def synth_bases(dev: Path, items: list[Item], frame_stride: int):
+    """(group, source, image, face) of real negative faces (colour only) to paint tongues on,
+    and real positive photos to augment."""
+    for it in items:
+        if it.label == "mixed_video":
+            continue
+        faces = cached_faces(dev, it)
+        if it.kind == "image":
+            img = read_image(dev / it.path)
+            if img is None or not faces.found[0]:
+                continue
+            yield it, it.path, img, faces.observation(0, (img.shape[1], img.shape[0]))
+        else:
+            for i, _t, img in iter_video(dev / it.path):
+                if i % frame_stride or i >= len(faces.found) or not faces.found[i]:
+                    continue
+                yield it, f"{it.path}#{i}", img, faces.observation(i, (img.shape[1], img.shape[0]))
+
+
+def _synth_cache_key(source: str, variant: str) -> str:
+    code = (Path(__file__).parent / "synth_tongue.py").read_bytes()
+    h = hashlib.sha1(code + f"{SEED}:{source}:{variant}".encode()).hexdigest()[:16]
+    return h
+
+
+def synthetic_samples(dev: Path, items: list[Item], frame_stride: int, per_base: int,
+                      cache: Path) -> Samples:
+    """Tongues painted on real negatives, augmented copies of negatives and of real positives.
+
+    Every synthetic image is landmarked afresh; images and landmarks are cached in /tmp.
+    """
+    s = Samples()
+    sdir = cache / "synth"
+    sdir.mkdir(parents=True, exist_ok=True)
+    dirs = ("center", "center", "left", "right", "center", "up", "left", "right")
+    t0 = time.perf_counter()
+    with StillLandmarker() as landmark:
+        _synthesise(s, sdir, dev, items, frame_stride, per_base, landmark, dirs, t0)
+    return s
+
+
+def _synthesise(s, sdir, dev, items, frame_stride, per_base, landmark, dirs, t0) -> None:
+    n_done = 0
+    for it, source, img, face in synth_bases(dev, items, frame_stride):
+        if _is_gray(img):
+            continue  # LFW crops: a pink tongue on a grey face teaches nothing true
+        crop, pts = _face_crop(img, face)
+        variants = []
+        if it.label == "tongue_out":
+            variants = [("aug", k, it.direction) for k in range(2)]
+        else:
+            for k in range(per_base):
+                variants.append(("synth", k, None))
+            variants.append(("aug", 0, ""))
+        for kind, k, direction in variants:
+            key = _synth_cache_key(source, f"{kind}{k}")
+            img_path, lm_path = sdir / f"{key}.png", sdir / f"{key}.npz"
+            rng = np.random.default_rng(int(key[:8], 16))
+            if kind == "synth":
+                direction = dirs[int(rng.integers(0, len(dirs)))]
+            if not lm_path.is_file():
+                out = render_tongue(crop, pts, rng, direction) if kind == "synth" else crop
+                out = augment(out, rng)
+                f = landmark(out)
+                cv2.imwrite(str(img_path), out)
+                np.savez(lm_path, found=f is not None,
+                         landmarks=f.landmarks if f is not None else np.zeros((478, 3)),
+                         names=np.array(sorted(f.blendshapes) if f else [], dtype=object),
+                         bs=np.array([f.blendshape(n) for n in sorted(f.blendshapes)]
+                                     if f else []),
+                         ypr=np.array([f.yaw, f.pitch, f.roll] if f else [0, 0, 0]))
+            z = np.load(lm_path, allow_pickle=True)
+            if not bool(z["found"]):
+                continue
+            out = cv2.imread(str(img_path))
+            pts2 = z["landmarks"].astype(np.float32)
+            x0, y0 = pts2[:, :2].min(axis=0)
+            x1, y1 = pts2[:, :2].max(axis=0)
+            f = FaceObservation(pts2, dict(zip([str(n) for n in z["names"]], z["bs"].tolist(),
+                                               strict=True)),
+                                np.eye(4, dtype=np.float32), *[float(v) for v in z["ypr"]],
+                                bbox=(float(x0), float(y0), float(x1), float(y1)),
+                                image_size=(out.shape[1], out.shape[0]))
+            y = 1 if (kind == "synth" or it.label == "tongue_out") else 0
+            s.add(mf.extract(out, f), y, it.group, source, kind, direction or "", 1.0)
+            n_done += 1
+            if n_done % 100 == 0:
+                log(f"  synthetic/augmented: {n_done} ({time.perf_counter() - t0:.0f}s)")
+
+
+# ---------------------------------------------------------------- models
+def fit_model(x, y, w, kind: str, seed: int):
+    """Standardise, then fit (sklearn only here, at training time)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    z = (x - mean) / scale
+    pos = w[y == 1].sum()
+    neg = w[y == 0].sum()
+    ww = np.where(y == 1, w * (0.5 / pos), w * (0.5 / neg)) * len(y)
+    if kind == "logistic":
+        clf = LogisticRegression(C=0.1, max_iter=3000)
+        clf.fit(z, y, sample_weight=ww)
+        model = {"type": "logistic", "coef": clf.coef_[0].tolist(),
+                 "intercept": float(clf.intercept_[0])}
+    else:
+        # MLPClassifier has no sample weights: resample rows in proportion to their weight.
+        rng = np.random.default_rng(seed)
+        idx = rng.choice(len(y), size=min(20000, 4 * len(y)), p=ww / ww.sum())
+        clf = MLPClassifier(hidden_layer_sizes=(16,), activation="tanh", alpha=1e-1,
+                            max_iter=600, random_state=seed, early_stopping=False)
+        clf.fit(z[idx], y[idx])
+        model = {"type": "mlp", "W1": clf.coefs_[0].tolist(), "b1": clf.intercepts_[0].tolist(),
+                 "w2": clf.coefs_[1][:, 0].tolist(), "b2": float(clf.intercepts_[1][0])}
+    return {"mean": mean.tolist(), "scale": scale.tolist(), "model": model}
+
+
+def predict_logit(params: dict, x: np.ndarray) -> np.ndarray:
+    """The same numpy evaluation the shipped detector does."""
+    z = (x - np.asarray(params["mean"])) / np.asarray(params["scale"])
+    m = params["model"]
+    if m["type"] == "logistic":
+        return z @ np.asarray(m["coef"]) + m["intercept"]
+    h = np.tanh(z @ np.asarray(m["W1"]) + np.asarray(m["b1"]))
+    return h @ np.asarray(m["w2"]) + m["b2"]
+
+
+# ---------------------------------------------------------------- validation
+def make_folds(groups: np.ndarray, real: np.ndarray, seed: int, n_small_folds: int = 5):
+    """Each big person group is a fold of its own; the many one-photo people share 5 folds."""
+    uniq, counts = np.unique(groups[real], return_counts=True)
+    big = [g for g, c in zip(uniq, counts, strict=True) if c >= 40 or g == "avc_man"
+           or g.endswith("_man")]
+    small = sorted(set(uniq) - set(big))
+    rng = np.random.default_rng(seed)
+    rng.shuffle(small)
+    folds = [[g] for g in sorted(big)]
+    folds += [small[i::n_small_folds] for i in range(n_small_folds)]
+    return folds
+
+
+def f1_score(y, p):
+    tp = int(((p == 1) & (y == 1)).sum())
+    fp = int(((p == 1) & (y == 0)).sum())
+    fn = int(((p == 0) & (y == 1)).sum())
+    return 2 * tp / max(2 * tp + fp + fn, 1), tp, fp, fn
+
+
+def bootstrap_ci(y, p, stat, rng, n=1000):
+    vals = []
+    for _ in range(n):
+        idx = rng.integers(0, len(y), len(y))
+        vals.append(stat(y[idx], p[idx]))
+    return float(np.percentile(vals, 2.5)), float(np.percentile(vals, 97.5))
+
+
+def family(group: str) -> str:
+    """Reporting family: big groups by name, single-photo people pooled by where they came from."""
+    return group.split(":")[0] if ":" in group else group
+
+
+def best_threshold(y, logit, w) -> float:
+    """The logit threshold that maximises weighted F1 on held-out predictions (midpoint of ties)."""
+    cands = np.unique(np.round(logit, 3))
+    best, best_t = -1.0, 0.0
+    scores = []
+    for t in cands:
+        p = logit >= t
+        tp = w[(p) & (y == 1)].sum()
+        fp = w[(p) & (y == 0)].sum()
+        fn = w[(~p) & (y == 1)].sum()
+        f = 2 * tp / max(2 * tp + fp + fn, 1e-9)
+        scores.append(f)
+        if f > best + 1e-12:
+            best, best_t = f, t
+    scores = np.array(scores)
+    near = cands[scores >= best - 1e-9]
+    return float(0.5 * (near.min() + near.max())) if len(near) else best_t
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description="Train the tongue-out detector (see module doc).")
+    ap.add_argument("--data", type=Path, default=Path("/work/shared/data/dev"))
+    ap.add_argument("--out", type=Path, default=Path("assets/detector"))
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    ap.add_argument("--model", choices=("logistic", "mlp"), default="logistic")
+    ap.add_argument("--video-stride", type=int, default=2)
+    ap.add_argument("--synth-stride", type=int, default=15)
+    ap.add_argument("--synth-per-face", type=int, default=2)
+    ap.add_argument("--no-synth", action="store_true")
+    ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--train-on-overlay-clip", action="store_true",
+                    help="also train on the avc clip's frames (overlay painted out); by default "
+                    "it is only scored, so its drawn box can never become a learned cue")
+    args = ap.parse_args()
+    if not (args.data / "manifest.csv").is_file():
+        print(f"no dev data at {args.data}: nothing to train on", file=sys.stderr)
+        return 2
+    items = read_manifest(args.data)
+    t0 = time.perf_counter()
+    real = real_samples(args.data, items, args.video_stride).arrays()
+    log(f"real samples: {len(real['y'])} ({time.perf_counter() - t0:.0f}s)")
+    if args.no_synth:
+        syn = Samples().arrays()
+    else:
+        syn = synthetic_samples(args.data, items, args.synth_stride, args.synth_per_face,
+                                args.cache).arrays()
+    log(f"synthetic+augmented samples: {len(syn['y'])} ({time.perf_counter() - t0:.0f}s)")
+    data = {k: np.concatenate([real[k], syn[k]]) if len(syn["y"]) else real[k] for k in real}
+    is_real = np.isin(data["kind"], ("image", "frame"))
+    trainable = np.ones(len(data["y"]), bool)
+    if not args.train_on_overlay_clip:
+        trainable &= ~np.char.startswith(data["source"].astype(str), "videos/" + OVERLAY_CLIP)
+
+    folds = make_folds(data["group"], is_real, args.seed)
+    oof = np.full(len(data["y"]), np.nan)
+    for fold in folds:
+        test = np.isin(data["group"], fold)
+        train = ~test & trainable
+        params = fit_model(data["x"][train], data["y"][train], data["weight"][train], args.model,
+                           args.seed)
+        sel = test & is_real
+        oof[sel] = predict_logit(params, data["x"][sel])
+    scored = is_real & ~np.isnan(oof)
+    t_logit = best_threshold(data["y"][scored], oof[scored], data["weight"][scored])
+    report = validation_report(data, oof, scored, t_logit, args.seed)
+
+    final = fit_model(data["x"][trainable], data["y"][trainable], data["weight"][trainable],
+                      args.model, args.seed)
+    fit_logit = predict_logit(final, data["x"])
+    fit_report = fit_summary(data, fit_logit, is_real, t_logit)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "feature_names": list(mf.FEATURE_NAMES),
+        **final,
+        "offset": t_logit,
+        "info": {"seed": args.seed, "model": args.model, "threshold_rule":
+                 "max F1 on leave-people-out predictions of real items",
+                 "n_real": int(is_real.sum()), "n_synthetic": int((~is_real).sum()),
+                 "heldout": report["overall"], "fit": fit_report},
+    }
+    (args.out / "model.json").write_text(json.dumps(payload, separators=(",", ":")))
+    log(f"wrote {args.out / 'model.json'} ({(args.out / 'model.json').stat().st_size} bytes)")
+    print_tables(report, fit_report, t_logit)
+    return 0
+
+
+def validation_report(data, oof, scored, t_logit, seed) -> dict:
+    """Per-family held-out figures with bootstrap CIs, on real images and video frames."""
+    rng = np.random.default_rng(seed)
+    rows = {}
+    y_all = data["y"]
+    pred = (oof >= t_logit).astype(int)
+    img = scored & (data["kind"] == "image")
+    for fam in sorted({family(g) for g in data["group"][img]}):
+        sel = img & np.array([family(g) == fam for g in data["group"]])
+        y, p = y_all[sel], pred[sel]
+        f1, tp, fp, fn = f1_score(y, p)
+        row = {"n": int(sel.sum()), "pos": int(y.sum()), "tp": tp, "fp": fp, "fn": fn}
+        if y.sum():
+            row["f1"] = f1
+            row["f1_ci"] = bootstrap_ci(y, p, lambda a, b: f1_score(a, b)[0], rng)
+        else:
+            row["fpr"] = fp / max(len(y), 1)
+            row["fpr_ci"] = bootstrap_ci(y, p, lambda a, b: float((b == 1).mean()), rng)
+        rows[f"images/{fam}"] = row
+    frames = scored & (data["kind"] == "frame")
+    for src in sorted({s.split("#")[0] for s in data["source"][frames]}):
+        sel = frames & np.char.startswith(data["source"].astype(str), src + "#")
+        y, p = y_all[sel], pred[sel]
+        f1, tp, fp, fn = f1_score(y, p)
+        row = {"n": int(sel.sum()), "pos": int(y.sum()), "tp": tp, "fp": fp, "fn": fn}
+        if y.sum():
+            row["f1"] = f1
+        else:
+            row["fpr"] = fp / max(len(y), 1)
+        rows[f"frames/{Path(src).name}"] = row
+    y, p = y_all[img], pred[img]
+    f1, tp, fp, fn = f1_score(y, p)
+    ci = bootstrap_ci(y, p, lambda a, b: f1_score(a, b)[0], rng)
+    overall = {"image_f1": f1, "image_f1_ci": ci, "tp": tp, "fp": fp, "fn": fn, "n": len(y)}
+    return {"rows": rows, "overall": overall}
+
+
+def fit_summary(data, logit, is_real, t_logit) -> dict:
+    """Training fit of the shipped model on the real items (not a generalisation figure)."""
+    img = is_real & (data["kind"] == "image")
+    f1, tp, fp, fn = f1_score(data["y"][img], (logit[img] >= t_logit).astype(int))
+    fr = is_real & (data["kind"] == "frame")
+    out = {"image_f1": f1, "tp": tp, "fp": fp, "fn": fn}
+    for src in sorted({s.split("#")[0] for s in data["source"][fr]}):
+        sel = fr & np.char.startswith(data["source"].astype(str), src + "#")
+        y, p = data["y"][sel], (logit[sel] >= t_logit).astype(int)
+        key = Path(src).name
+        out[key] = f1_score(y, p)[0] if y.sum() else float(p.mean())
+    return out
+
+
+def print_tables(report, fit, t_logit) -> None:
+    print(f"\noperating threshold (logit, max held-out F1): {t_logit:+.3f}  -> probability 0.5")
+    print("\nLEAVE-PEOPLE-OUT (held-out real items only)")
+    print(f"{'group':44s} {'n':>5s} {'pos':>4s} {'tp':>4s} {'fp':>4s} {'fn':>4s}  figure [95% CI]")
+    for name, r in report["rows"].items():
+        if "f1" in r:
+            ci = r.get("f1_ci")
+            fig = f"F1 {r['f1']:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")
+        else:
+            ci = r.get("fpr_ci")
+            fig = f"FP rate {r['fpr']:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "")
+        print(f"{name[:44]:44s} {r['n']:5d} {r['pos']:4d} {r['tp']:4d} {r['fp']:4d} {r['fn']:4d}"
+              f"  {fig}")
+    o = report["overall"]
+    print(f"{'OVERALL images':44s} {o['n']:5d} {'':4s} {o['tp']:4d} {o['fp']:4d} {o['fn']:4d}"
+          f"  F1 {o['image_f1']:.3f} [{o['image_f1_ci'][0]:.3f}, {o['image_f1_ci'][1]:.3f}]")
+    print("\nFIT OF THE SHIPPED MODEL (trained on everything; not a generalisation figure)")
+    print(f"  images F1 {fit['image_f1']:.3f} (tp {fit['tp']} fp {fit['fp']} fn {fit['fn']})")
+    for k, v in fit.items():
+        if k.endswith((".mp4", ".avi")):
+            what = "frame F1" if k == OVERLAY_CLIP else "frames above threshold"
+            print(f"  {k[:50]:50s} {what} {v:.3f}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
