@@ -82,9 +82,9 @@ def observed_from(
     reading: TongueReading | None, face: FaceObservation | None
 ) -> dict[str, float]:
     """What the avatar sees the user do, per action channel, 0..1."""
-    tongue = 0.0
-    if reading is not None:
-        tongue = reading.probability * (reading.extension if reading.extension > 0 else 1.0)
+    # The tongue is seen as strongly as the detector is sure of it. Its extension estimate is a
+    # rough 2-D measure that varies with face shape and pose, so it does not gate imitation.
+    tongue = reading.probability if reading is not None else 0.0
     jaw = lips = 0.0
     if face is not None:
         jaw = face.blendshape(lm.BS_JAW_OPEN)

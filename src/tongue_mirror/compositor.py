@@ -84,8 +84,9 @@ class Compositor:
         if hud.latency_ms is not None:
             corner += f"  {hud.latency_ms:3.0f} ms"
         strip_h = int(26 * big) if hud.show_help else 0
-        put_text(canvas, corner, (w - text_width(corner, 0.5 * big) - 12, h - strip_h - 10),
-                 0.5 * big, (200, 255, 200))
+        if hud.fps > 0:
+            put_text(canvas, corner, (w - text_width(corner, 0.5 * big) - 12, h - strip_h - 10),
+                     0.5 * big, (200, 255, 200))
         if hud.status:
             ax, _, aw, _ = self.layout.avatar
             put_text(canvas, hud.status, (ax + 12, int(28 * big)), 0.55 * big, (230, 230, 230))

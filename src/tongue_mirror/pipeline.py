@@ -10,6 +10,9 @@ from typing import Protocol
 
 import numpy as np
 
+from tongue_mirror.avatar_motion import AvatarDrive, puppet_pose
+from tongue_mirror.circuit import observed_from
+from tongue_mirror.drive import DriveBuilder
 from tongue_mirror.values import (
     NO_TONGUE,
     AvatarPose,
@@ -38,13 +41,14 @@ class Gesture(Protocol):
 
 
 class Circuit(Protocol):
-    def advance_to(self, t: float, observed: Mapping[str, float]) -> NeuralState: ...
+    def advance_to(self, t: float, observed: Mapping[str, float], frame: int = -1) -> NeuralState: ...
     def reset(self) -> None: ...
 
 
 class Animator(Protocol):
-    def step(self, t: float, drive) -> AvatarPose: ...
-    def reset(self) -> None: ...
+    attract: bool
+
+    def step(self, t: float, drive: AvatarDrive) -> AvatarPose: ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,6 +63,7 @@ class FrameResult:
     pose: AvatarPose
     attract: bool  # nobody in front of the camera: the avatar idles and the screen invites
     events: tuple[GestureEvent, ...]
+    mouth_patch: np.ndarray | None = None  # the detector's canonical mouth patch, for display
     timings_ms: Mapping[str, float] = field(default_factory=dict)
 
 
@@ -66,43 +71,52 @@ class Pipeline:
     """Runs the analysis stages in order; owns no device, draws nothing."""
 
     def __init__(self, tracker: Tracker, detector: Detector, gesture: Gesture, circuit: Circuit,
-                 animator: Animator, drive_builder, observed_builder, mirror: bool = True) -> None:
+                 animator: Animator, avatar_mode: str = "circuit", mirror: bool = True) -> None:
+        if avatar_mode not in AVATAR_MODES:
+            raise ValueError(f"avatar_mode must be one of {AVATAR_MODES}")
         self.tracker = tracker
         self.detector = detector
         self.gesture = gesture
         self.circuit = circuit
         self.animator = animator
-        self._drive = drive_builder
-        self._observed = observed_builder
+        self.avatar_mode = avatar_mode
         self.mirror = mirror
+        self._drive = DriveBuilder()
 
     def reset_person(self) -> None:
         """Forgets everything about the previous person (gesture, circuit, avatar mood)."""
         self.gesture.reset()
         self.circuit.reset()
-        self.animator.reset()
-        reset = getattr(self.detector, "reset", None)
-        if reset:
-            reset()
+        self._drive.reset()
+
+    def _read(self, image: np.ndarray, face: FaceObservation | None
+              ) -> tuple[TongueReading, np.ndarray | None]:
+        """The detector's reading, and its mouth patch where the detector offers one."""
+        if face is None:
+            return NO_TONGUE, None
+        with_patch = getattr(self.detector, "read_with_patch", None)
+        if with_patch is not None:
+            return with_patch(image, face)
+        return self.detector.read(image, face), None
 
     def step(self, frame: Frame) -> FrameResult:
         """Analyses one frame."""
-        timings: dict[str, float] = {}
         t0 = time.perf_counter()
         face = self.tracker.track(frame)
         t1 = time.perf_counter()
-        reading = self.detector.read(frame.image, face) if face is not None else NO_TONGUE
+        reading, patch = self._read(frame.image, face)
         t2 = time.perf_counter()
         tongue = self.gesture.update(reading, frame.t, frame.index)
-        observed = self._observed(reading if tongue.is_out or face is not None else None, face)
-        neural = self.circuit.advance_to(frame.t, observed)
+        neural = self.circuit.advance_to(frame.t, observed_from(reading, face), frame.index)
         t3 = time.perf_counter()
         drive = self._drive(frame, face, reading, neural, self.mirror)
         pose = self.animator.step(frame.t, drive)
+        if self.avatar_mode == "puppet" and face is not None:
+            pose = puppet_pose(face, reading)
         t4 = time.perf_counter()
-        timings.update(tracker=(t1 - t0) * 1e3, detector=(t2 - t1) * 1e3,
-                       circuit=(t3 - t2) * 1e3, animator=(t4 - t3) * 1e3)
-        events = tuple(tongue.events) + tuple(neural.events)
+        timings = {"tracker": (t1 - t0) * 1e3, "detector": (t2 - t1) * 1e3,
+                   "circuit": (t3 - t2) * 1e3, "animator": (t4 - t3) * 1e3}
         return FrameResult(frame=frame, face=face, reading=reading, tongue=tongue, neural=neural,
-                           pose=pose, attract=bool(getattr(self.animator, "attract", face is None)),
-                           events=events, timings_ms=MappingProxyType(timings))
+                           pose=pose, attract=self.animator.attract, mouth_patch=patch,
+                           events=tuple(tongue.events) + tuple(neural.events),
+                           timings_ms=MappingProxyType(timings))

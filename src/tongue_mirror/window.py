@@ -28,15 +28,19 @@ class Window:
             raise UserError("no display found: use `tongue-mirror process VIDEO` to run headless")
         self.title = title
         try:
-            cv2.namedWindow(title, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO)
+            cv2.namedWindow(title, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
         except cv2.error as exc:
             raise UserError(f"cannot open a window ({exc.err}): use `tongue-mirror process`") from exc
         self.fullscreen = False
+        self._sized = False
         if fullscreen:
             self.toggle_fullscreen()
 
     def show(self, canvas: np.ndarray, wait_ms: int = 1) -> int | None:
         """Shows a canvas; returns the key pressed (lower-case code) or None."""
+        if not self._sized:  # open at the canvas's own size; the user may resize it after
+            cv2.resizeWindow(self.title, canvas.shape[1], canvas.shape[0])
+            self._sized = True
         cv2.imshow(self.title, canvas)
         key = cv2.waitKey(max(1, wait_ms))
         return None if key < 0 else key & 0xFF

@@ -291,7 +291,7 @@ def test_observed_from_maps_detector_and_blendshapes():
         image_size=(10, 10),
     )
     got = observed_from(TongueReading(probability=0.8, extension=0.5), face)
-    assert got == pytest.approx({"tongue": 0.4, "jaw": 0.7, "lips": 0.4})
+    assert got == pytest.approx({"tongue": 0.8, "jaw": 0.7, "lips": 0.4})
     assert observed_from(TongueReading(probability=0.9), None) == pytest.approx(
         {"tongue": 0.9, "jaw": 0.0, "lips": 0.0})
     assert observed_from(None, None) == {"tongue": 0.0, "jaw": 0.0, "lips": 0.0}

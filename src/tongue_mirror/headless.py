@@ -1,0 +1,135 @@
+"""`process`: the live pipeline run headless over a file, writing video, events and per-frame log."""
+
+from __future__ import annotations
+
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+from tongue_mirror.compositor import Hud, Layout
+from tongue_mirror.config import RunConfig
+from tongue_mirror.errors import UserError
+from tongue_mirror.face_tracker import FaceTracker
+from tongue_mirror.factory import build_pipeline
+from tongue_mirror.frame_record import frame_row
+from tongue_mirror.logs import EventLog, FrameLog
+from tongue_mirror.presenter import Presenter, ViewOptions
+from tongue_mirror.progress import Progress
+from tongue_mirror.recorder import VideoRecorder
+from tongue_mirror.sources import open_source
+
+
+@dataclass(frozen=True)
+class ProcessOutputs:
+    """Where a headless run writes; None = not written."""
+
+    video: Path | None
+    events: Path | None
+    frames: Path | None
+
+    @staticmethod
+    def derive(source: Path, video: Path | None, events: Path | None, frames: Path | None,
+               no_video: bool) -> ProcessOutputs:
+        """Defaults next to the input: clip.mp4 → clip.mirror.mp4, .events.jsonl, .frames.csv."""
+        base = f"{source.with_suffix('') if source.is_file() else source}.mirror"
+        outputs = ProcessOutputs(
+            video=None if no_video else (video or Path(f"{base}.mp4")),
+            events=events or Path(f"{base}.events.jsonl"),
+            frames=frames or Path(f"{base}.frames.csv"),
+        )
+        for path in (outputs.video, outputs.events, outputs.frames):
+            if path is not None and path.exists() and source.exists() and path.samefile(source):
+                raise UserError(f"output {path} would overwrite the input")
+        return outputs
+
+
+@dataclass(frozen=True)
+class ProcessSummary:
+    """What a run did, for the closing lines and for tests."""
+
+    frames: int
+    faces: int
+    tongue_events: int
+    imitation_events: int
+    seconds: float
+    wall_s: float
+    damage: str | None
+    interrupted: bool
+
+    def lines(self, outputs: ProcessOutputs) -> list[str]:
+        """Human-readable summary."""
+        fps = self.frames / self.wall_s if self.wall_s > 0 else 0.0
+        speed = self.seconds / self.wall_s if self.wall_s > 0 else 0.0
+        out = [f"processed {self.frames} frames ({self.seconds:.1f} s of video) in "
+               f"{self.wall_s:.1f} s: {fps:.1f} fps, {speed:.2f}x real time"]
+        if self.frames and self.faces == 0:
+            out.append("no face was found in this video")
+        elif self.frames:
+            out.append(f"face found in {self.faces}/{self.frames} frames "
+                       f"({100.0 * self.faces / self.frames:.0f}%)")
+        out.append(f"tongue-out events: {self.tongue_events}; imitations: {self.imitation_events}")
+        if self.damage:
+            out.append(self.damage)
+        if self.interrupted:
+            out.append("interrupted: outputs hold everything up to that point")
+        for label, path in (("video", outputs.video), ("events", outputs.events),
+                            ("frames", outputs.frames)):
+            if path is not None:
+                out.append(f"{label}: {path}")
+        return out
+
+
+def run_process(source_path: Path, outputs: ProcessOutputs, config: RunConfig,
+                show_progress: bool = True) -> ProcessSummary:
+    """Runs the pipeline over a file; every output is finalised even on Ctrl-C or error."""
+    source = open_source(str(source_path))
+    frames = faces = tongue_events = imitations = 0
+    last_t = 0.0
+    interrupted = False
+    start = time.perf_counter()
+    with ExitStack() as stack:
+        stack.enter_context(source)
+        if source.info.kind not in ("video", "images"):
+            raise UserError(f"{source_path} is not a video file or image folder")
+        info = source.info
+        tracker = stack.enter_context(FaceTracker(config.tracker))
+        pipeline = build_pipeline(config, tracker)
+        events = stack.enter_context(EventLog(outputs.events)) if outputs.events else None
+        rows = stack.enter_context(FrameLog(outputs.frames)) if outputs.frames else None
+        recorder = presenter = None
+        if outputs.video is not None:
+            presenter = Presenter(Layout.make(config.layout, config.canvas_size))
+            recorder = stack.enter_context(
+                VideoRecorder(outputs.video, info.fps or 30.0, config.canvas_size, threaded=True))
+        progress = Progress(info.frame_count, label=source_path.name) if show_progress else None
+        options = ViewOptions(mirror=config.mirror, puppet=config.avatar == "puppet")
+        hud = Hud(show_help=False)
+        try:
+            for frame in source:
+                result = pipeline.step(frame)
+                frames += 1
+                faces += result.face is not None
+                last_t = frame.t
+                for e in result.events:
+                    tongue_events += e.event == "tongue_out_start"
+                    imitations += e.event == "imitation_start"
+                if events is not None:
+                    events.write(result.events)
+                if rows is not None:
+                    rows.write(frame_row(result))
+                if recorder is not None:
+                    recorder.write(presenter.render(result, hud, options), frame.t)
+                if progress is not None:
+                    progress.update(frames)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            if progress is not None:
+                progress.finish()
+    damage = getattr(source, "damage_report", lambda: None)()
+    duration = last_t + (1.0 / info.fps if info.fps else 0.0) if frames else 0.0
+    return ProcessSummary(frames=frames, faces=faces, tongue_events=tongue_events,
+                          imitation_events=imitations, seconds=duration,
+                          wall_s=time.perf_counter() - start, damage=damage,
+                          interrupted=interrupted)
