@@ -12,16 +12,18 @@ from tongue_mirror.avatar_render import AvatarRenderer
 from tongue_mirror.values import AvatarPose
 
 POSES: tuple[tuple[str, AvatarPose], ...] = (
-    ("neutral", AvatarPose()),
-    ("tongue out", AvatarPose(tongue_extension=1.0, tongue_direction=(0.0, 1.0), brow_raise=0.3)),
+    ("resting", AvatarPose(smile=0.15)),
+    # "Centre" is straight out: seen from the front, a tongue stuck straight out hangs over the lip.
+    ("tongue centre", AvatarPose(tongue_extension=0.7, tongue_direction=(0.0, 1.0),
+                                 brow_raise=0.4)),
     ("tongue left", AvatarPose(tongue_extension=1.0, tongue_direction=(-1.0, 0.0),
                                gaze=(-0.6, 0.2))),
     ("tongue right", AvatarPose(tongue_extension=1.0, tongue_direction=(1.0, 0.0),
                                 gaze=(0.6, 0.2))),
     ("tongue up", AvatarPose(tongue_extension=1.0, tongue_direction=(0.0, -1.0), gaze=(0.0, -0.7),
                              brow_raise=0.6)),
-    ("tongue down", AvatarPose(tongue_extension=1.0, tongue_direction=(0.0, 1.0), jaw_open=0.5,
-                               gaze=(0.0, 0.6), head_pitch=-0.15)),
+    ("tongue down", AvatarPose(tongue_extension=1.0, tongue_direction=(0.0, 1.0), jaw_open=0.6,
+                               gaze=(0.0, 0.7), head_pitch=-0.2)),
     ("mouth open", AvatarPose(jaw_open=1.0, brow_raise=0.8)),
     ("pucker", AvatarPose(lip_protrusion=1.0, brow_raise=0.2)),
     ("smile", AvatarPose(smile=1.0, eye_open_left=0.7, eye_open_right=0.7)),
@@ -36,7 +38,7 @@ def contact_sheet(width: int = 1280, height: int = 720, cols: int = 6) -> np.nda
     """All labelled poses in a grid, as one BGR image."""
     rows = -(-len(POSES) // cols)
     cell_w, cell_h = width // cols, height // rows
-    renderer = AvatarRenderer((cell_w, cell_h))
+    renderer = AvatarRenderer((cell_w, cell_h), zoom=1.45)
     sheet = np.full((height, width, 3), 255, np.uint8)
     for i, (label, pose) in enumerate(POSES):
         r, c = divmod(i, cols)
