@@ -145,7 +145,8 @@ class PanelLayout:
     def for_size(width: int, height: int, zoom: float = 1.0) -> PanelLayout:
         """Fit the head so that face and blanket read well in portrait and landscape panels."""
         scale = min(width * 0.30, height * 0.27) / 100.0 * zoom
-        cy = height * 0.41 + (zoom - 1.0) * 20.0 * scale  # a close-up keeps the face centred
+        # A close-up keeps the face centred; the hair curl always stays inside the panel.
+        cy = max(height * 0.41 + (zoom - 1.0) * 20.0 * scale, 140.0 * scale)
         return PanelLayout(width, height, scale, width / 2.0, cy)
 
 
@@ -183,6 +184,7 @@ class _Face:
     lip_thick: float
     pucker: float
     upper_bulge: float
+    tongue_weights: tuple[float, float, float]  # how much the tongue points down / up / sideways
     tongue: list[tuple[float, float, float]] | None  # centre line: x, y, half width
 
 
@@ -232,7 +234,8 @@ def _resolve(pose: AvatarPose) -> _Face:
                  _project(-EYE_X, EYE_Y, yaw, pitch), _project(EYE_X, EYE_Y, yaw, pitch),
                  _project(0.0, NOSE_Y, yaw, pitch), mouth,
                  _project(-CHEEK_X, CHEEK_Y, yaw, pitch), _project(CHEEK_X, CHEEK_Y, yaw, pitch),
-                 half_width, corner_lift, opening, lip_thick, pucker, upper_bulge, tongue)
+                 half_width, corner_lift, opening, lip_thick, pucker, upper_bulge, (wd, wu, ws),
+                 tongue)
 
 
 def _tongue_centreline(mx: float, my: float, opening: float, half_width: float, ext: float,
@@ -242,7 +245,7 @@ def _tongue_centreline(mx: float, my: float, opening: float, half_width: float, 
     dx, dy = direction
     wd, wu, ws = weights
     w0 = (14.0 + 6.0 * _smoothstep(0.0, 0.6, ext)) * (0.75 + 0.25 * fx) * (1 - 0.3 * wu - 0.15 * ws)
-    root = (mx + dx * half_width * 0.45, my + opening * (0.1 + 0.15 * wu))
+    root = (mx + dx * half_width * 0.55, my + opening * (0.1 + 0.15 * wu))
     # Reach depends on direction: down hangs over the chin, sideways reaches the cheek, up just
     # touches the tip of the nose.
     up_reach = max(0.0, root[1] - (nose_y + w0 * 0.9))
@@ -779,12 +782,13 @@ class AvatarRenderer:
         c.drawPath(opening, _stroke(_rgb(LIP_DARK, 0.8), 1.4))
         if f.tongue is not None:
             self._draw_tongue(c, f.tongue)
-            # The tongue comes out from behind the lip on the far side of where it points.
-            _, ty, _ = f.tongue[-1]
-            pointing_up = ty < f.tongue[0][1] - 2.0
-            lip = self._lip_line(f, upper=not pointing_up)
-            c.drawPath(lip, _stroke(_rgb(LIP), f.lip_thick * 1.6))
-            c.drawPath(lip, _stroke(_rgb(LIP_DARK, 0.5), 1.2))
+            # A tongue hanging down comes out from under the upper lip, one pointing up from
+            # behind the lower lip; one poking out of a corner lies over both.
+            wd, wu, _ = f.tongue_weights
+            if max(wd, wu) >= 0.5:
+                lip = self._lip_line(f, upper=wd >= 0.5)
+                c.drawPath(lip, _stroke(_rgb(LIP), f.lip_thick * 1.6))
+                c.drawPath(lip, _stroke(_rgb(LIP_DARK, 0.5), 1.2))
 
     def _draw_tongue(self, c: skia.Canvas, line: list[tuple[float, float, float]]) -> None:
         left, right, normals = [], [], []
