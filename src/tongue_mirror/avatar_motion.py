@@ -9,6 +9,7 @@ seeded generator, so a run is deterministic under a seed whatever the frame rate
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,6 +51,25 @@ class AvatarDrive:
                 raise ValueError("face_position must be an (x, y) pair or None")
             for v in self.face_position:
                 _finite("face_position", v)
+
+    @staticmethod
+    def from_stages(movement: Mapping[str, float], face: FaceObservation | None,
+                    tongue_direction: tuple[float, float] | None = None,
+                    imitation_success: bool = False) -> AvatarDrive:
+        """The drive from the circuit's movement per channel and the tracked face (or None)."""
+        position = None
+        yaw = pitch = roll = 0.0
+        if face is not None:
+            w, h = face.image_size
+            cx, cy = face.center
+            position = (2.0 * cx / max(w, 1) - 1.0, 2.0 * cy / max(h, 1) - 1.0)
+            yaw, pitch, roll = face.yaw, face.pitch, face.roll
+        return AvatarDrive(tongue=float(movement.get("tongue", 0.0)),
+                           jaw=float(movement.get("jaw", 0.0)),
+                           lips=float(movement.get("lips", 0.0)),
+                           tongue_direction=tongue_direction or (0.0, 1.0),
+                           face_position=position, user_yaw=yaw, user_pitch=pitch, user_roll=roll,
+                           imitation_success=imitation_success)
 
 
 @dataclass(frozen=True)
