@@ -10,6 +10,7 @@ because gradients are slow in skia's CPU rasteriser.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -200,6 +201,32 @@ def _project(x: float, y: float, yaw: float, pitch: float) -> tuple[float, float
     return x1, y1, max(0.35, min(1.15, fx))
 
 
+_DEFAULT_POSE = AvatarPose()
+
+
+def _sanitize(pose: AvatarPose) -> AvatarPose:
+    """Replace non-finite numbers by the resting pose's, so bad upstream values never crash us."""
+    changes: dict[str, object] = {}
+    for f in dataclasses.fields(AvatarPose):
+        v = getattr(pose, f.name)
+        d = getattr(_DEFAULT_POSE, f.name)
+        if isinstance(d, tuple):
+            try:
+                ok = len(v) == 2 and all(math.isfinite(float(x)) for x in v)
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                changes[f.name] = d
+        else:
+            try:
+                ok = math.isfinite(float(v))
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                changes[f.name] = d
+    return dataclasses.replace(pose, **changes) if changes else pose
+
+
 def _resolve(pose: AvatarPose) -> _Face:
     yaw = max(-MAX_YAW, min(MAX_YAW, pose.head_yaw))
     pitch = max(-MAX_PITCH, min(MAX_PITCH, pose.head_pitch))
@@ -353,6 +380,7 @@ class AvatarRenderer:
 
     def draw(self, canvas: skia.Canvas, pose: AvatarPose, overlay_text: str | None = None) -> None:
         """Draw the whole panel onto any skia canvas whose origin is the panel's top-left."""
+        pose = _sanitize(pose)
         face = _resolve(pose)
         base = canvas.getTotalMatrix()
         m = self._matrix(pose)
@@ -375,6 +403,7 @@ class AvatarRenderer:
 
     def geometry(self, pose: AvatarPose) -> AvatarGeometry:
         """Pixel positions of the mouth, lips, tongue tip and eyes for this pose."""
+        pose = _sanitize(pose)
         face = _resolve(pose)
         m = self._matrix(pose)
 

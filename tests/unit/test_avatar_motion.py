@@ -186,3 +186,6 @@ def test_drive_from_pipeline_stages() -> None:
     assert d.user_yaw == 0.2 and d.tongue_direction == (1.0, 0.0)
     nobody = AvatarDrive.from_stages({}, None)
     assert nobody.face_position is None and nobody.tongue == 0.0
+    glitch = AvatarDrive.from_stages({"tongue": float("nan")}, _face({}, yaw=float("nan")),
+                                     (float("nan"), 0.0))
+    assert glitch.tongue == 0.0 and glitch.user_yaw == 0.0 and glitch.tongue_direction == (0.0, 1.0)
