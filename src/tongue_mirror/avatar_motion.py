@@ -9,6 +9,7 @@ seeded generator, so a run is deterministic under a seed whatever the frame rate
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,6 +51,37 @@ class AvatarDrive:
                 raise ValueError("face_position must be an (x, y) pair or None")
             for v in self.face_position:
                 _finite("face_position", v)
+
+    @staticmethod
+    def from_stages(movement: Mapping[str, float], face: FaceObservation | None,
+                    tongue_direction: tuple[float, float] | None = None,
+                    imitation_success: bool = False) -> AvatarDrive:
+        """The drive from the circuit's movement per channel and the tracked face (or None).
+
+        Upstream glitches (non-finite numbers) become neutral values here rather than errors, so a
+        live demo keeps running.
+        """
+
+        def ok(v: float, default: float = 0.0) -> float:
+            v = float(v)
+            return v if math.isfinite(v) else default
+
+        position = None
+        yaw = pitch = roll = 0.0
+        if face is not None:
+            w, h = face.image_size
+            cx, cy = face.center
+            x, y = 2.0 * cx / max(w, 1) - 1.0, 2.0 * cy / max(h, 1) - 1.0
+            if math.isfinite(x) and math.isfinite(y):
+                position = (x, y)
+            yaw, pitch, roll = ok(face.yaw), ok(face.pitch), ok(face.roll)
+        direction = (0.0, 1.0)
+        if tongue_direction is not None and all(math.isfinite(v) for v in tongue_direction):
+            direction = (float(tongue_direction[0]), float(tongue_direction[1]))
+        return AvatarDrive(tongue=ok(movement.get("tongue", 0.0)), jaw=ok(movement.get("jaw", 0.0)),
+                           lips=ok(movement.get("lips", 0.0)), tongue_direction=direction,
+                           face_position=position, user_yaw=yaw, user_pitch=pitch, user_roll=roll,
+                           imitation_success=bool(imitation_success))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ because gradients are slow in skia's CPU rasteriser.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -142,10 +143,12 @@ class PanelLayout:
     cy: float
 
     @staticmethod
-    def for_size(width: int, height: int) -> PanelLayout:
+    def for_size(width: int, height: int, zoom: float = 1.0) -> PanelLayout:
         """Fit the head so that face and blanket read well in portrait and landscape panels."""
-        scale = min(width * 0.30, height * 0.27) / 100.0
-        return PanelLayout(width, height, scale, width / 2.0, height * 0.41)
+        scale = min(width * 0.30, height * 0.27) / 100.0 * zoom
+        # A close-up keeps the face centred; the hair curl always stays inside the panel.
+        cy = max(height * 0.41 + (zoom - 1.0) * 20.0 * scale, 140.0 * scale)
+        return PanelLayout(width, height, scale, width / 2.0, cy)
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,9 @@ class _Face:
     corner_lift: float
     opening: float  # inner lip gap, baby units
     lip_thick: float
+    pucker: float
     upper_bulge: float
+    tongue_weights: tuple[float, float, float]  # how much the tongue points down / up / sideways
     tongue: list[tuple[float, float, float]] | None  # centre line: x, y, half width
 
 
@@ -196,6 +201,32 @@ def _project(x: float, y: float, yaw: float, pitch: float) -> tuple[float, float
     return x1, y1, max(0.35, min(1.15, fx))
 
 
+_DEFAULT_POSE = AvatarPose()
+
+
+def _sanitize(pose: AvatarPose) -> AvatarPose:
+    """Replace non-finite numbers by the resting pose's, so bad upstream values never crash us."""
+    changes: dict[str, object] = {}
+    for f in dataclasses.fields(AvatarPose):
+        v = getattr(pose, f.name)
+        d = getattr(_DEFAULT_POSE, f.name)
+        if isinstance(d, tuple):
+            try:
+                ok = len(v) == 2 and all(math.isfinite(float(x)) for x in v)
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                changes[f.name] = d
+        else:
+            try:
+                ok = math.isfinite(float(v))
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                changes[f.name] = d
+    return dataclasses.replace(pose, **changes) if changes else pose
+
+
 def _resolve(pose: AvatarPose) -> _Face:
     yaw = max(-MAX_YAW, min(MAX_YAW, pose.head_yaw))
     pitch = max(-MAX_PITCH, min(MAX_PITCH, pose.head_pitch))
@@ -204,7 +235,13 @@ def _resolve(pose: AvatarPose) -> _Face:
     pucker = _clip01(pose.lip_protrusion)
     ext = _clip01(pose.tongue_extension)
     # The lips part to let the tongue through even when the jaw is closed.
-    open_frac = max(jaw, 0.55 * _smoothstep(0.0, 0.35, ext))
+    dx, dy = (float(v) for v in pose.tongue_direction)
+    norm = math.hypot(dx, dy)
+    dx, dy = (dx / norm, dy / norm) if math.isfinite(norm) and norm > 1e-6 else (0.0, 1.0)
+    wd, wu, ws = max(dy, 0.0) ** 2, max(-dy, 0.0) ** 2, dx * dx  # down / up / side weights, sum 1
+    # The lips part to let the tongue through even when the jaw is closed: wide for a tongue
+    # hanging down, little for one poking out of a corner.
+    open_frac = max(jaw, _smoothstep(0.0, 0.35, ext) * (0.55 * wd + 0.3 * ws + 0.5 * wu))
     mouth = _project(0.0, MOUTH_Y, yaw, pitch)
     fx = mouth[2]
     tongue_open = _smoothstep(0.0, 0.35, ext)
@@ -212,39 +249,37 @@ def _resolve(pose: AvatarPose) -> _Face:
                   + (7.0 + 5.0 * open_frac + 6.0 * tongue_open) * pucker)
     half_width *= fx
     corner_lift = 8.0 * smile * (1.0 - pucker) - 2.5 * open_frac * (1.0 - smile)
-    opening = 1.2 + 30.0 * open_frac * (1.0 - 0.35 * pucker) + 3.0 * pucker
+    opening = (1.2 + 30.0 * open_frac * (1.0 - 0.35 * pucker) + 3.0 * pucker
+               + 7.0 * smile * (1.0 - pucker) * (1.0 - open_frac))
     lip_thick = 5.0 + 6.0 * pucker
     upper_bulge = 2.0 + 4.0 * pucker + 5.0 * open_frac
     tongue = None
     if ext > 0.02:
-        tongue = _tongue_centreline(mouth[0], mouth[1], opening, half_width, ext,
-                                    pose.tongue_direction, fx)
+        tongue = _tongue_centreline(mouth[0], mouth[1], opening, half_width, ext, (dx, dy),
+                                    (wd, wu, ws), fx, _project(0.0, NOSE_Y, yaw, pitch)[1])
     return _Face(yaw, pitch,
                  _project(-EYE_X, EYE_Y, yaw, pitch), _project(EYE_X, EYE_Y, yaw, pitch),
                  _project(0.0, NOSE_Y, yaw, pitch), mouth,
                  _project(-CHEEK_X, CHEEK_Y, yaw, pitch), _project(CHEEK_X, CHEEK_Y, yaw, pitch),
-                 half_width, corner_lift, opening, lip_thick, upper_bulge, tongue)
+                 half_width, corner_lift, opening, lip_thick, pucker, upper_bulge, (wd, wu, ws),
+                 tongue)
 
 
 def _tongue_centreline(mx: float, my: float, opening: float, half_width: float, ext: float,
-                       direction: tuple[float, float], fx: float
-                       ) -> list[tuple[float, float, float]]:
+                       direction: tuple[float, float], weights: tuple[float, float, float],
+                       fx: float, nose_y: float) -> list[tuple[float, float, float]]:
     """Centre line of the tongue from its root in the mouth to the tip, with droop and taper."""
-    dx, dy = float(direction[0]), float(direction[1])
-    norm = math.hypot(dx, dy)
-    if not math.isfinite(norm) or norm < 1e-6:
-        dx, dy = 0.0, 1.0
-    else:
-        dx, dy = dx / norm, dy / norm
-    # Reach depends on direction: down hangs over the chin, sideways reaches the cheek, up only
-    # licks the upper lip (the nose is in the way).
-    down, side, up = max(dy, 0.0), abs(dx), max(-dy, 0.0)
-    length = ext * (TONGUE_REACH * (0.12 + 0.5 * down + 0.42 * side) - 2.0 * up)
-    root = (mx + dx * half_width * 0.45, my + opening * 0.1)
-    droop = 5.0 * ext * side  # a sideways tongue sags under its own weight
+    dx, dy = direction
+    wd, wu, ws = weights
+    w0 = (14.0 + 6.0 * _smoothstep(0.0, 0.6, ext)) * (0.75 + 0.25 * fx) * (1 - 0.3 * wu - 0.15 * ws)
+    root = (mx + dx * half_width * 0.55, my + opening * (0.1 + 0.15 * wu))
+    # Reach depends on direction: down hangs over the chin, sideways reaches the cheek, up just
+    # touches the tip of the nose.
+    up_reach = max(0.0, root[1] - (nose_y + w0 * 0.9))
+    length = ext * (TONGUE_REACH * (0.12 + 0.5 * wd + 0.42 * ws) + up_reach * wu)
+    droop = 5.0 * ext * ws  # a sideways tongue sags under its own weight
     tip = (root[0] + dx * length, root[1] + dy * length + droop)
     ctrl = (root[0] + dx * length * 0.55, root[1] + dy * length * 0.55 - droop * 0.3)
-    w0 = (14.0 + 6.0 * _smoothstep(0.0, 0.6, ext)) * (0.75 + 0.25 * fx)
     pts = []
     n = 9
     for i in range(n + 1):
@@ -284,7 +319,10 @@ class _Sprites:
 class AvatarRenderer:
     """Draws AvatarPose values into panels of one size, reusing the static layers between frames."""
 
-    def __init__(self, size: tuple[int, int] = (640, 720)) -> None:
+    def __init__(self, size: tuple[int, int] = (640, 720), zoom: float = 1.0) -> None:
+        if not (math.isfinite(zoom) and 0.5 <= zoom <= 3.0):
+            raise ValueError(f"avatar zoom must be in 0.5..3, got {zoom!r}")
+        self._zoom = float(zoom)
         self._layout: PanelLayout | None = None
         self._font_cache: dict[int, skia.Font] = {}
         self._copy_paint = skia.Paint(BlendMode=skia.BlendMode.kSrc)
@@ -295,6 +333,8 @@ class AvatarRenderer:
             "lash": _stroke(_rgb(LASH), 2.8),
             "lash_thin": _stroke(_rgb(LASH), 2.2),
             "tongue_shadow": _fill(_rgb((150, 70, 70), 0.22)),
+            "hair": _stroke(_rgb(HAIR, 0.8), 2.4),
+            "curl": _stroke(_rgb(HAIR, 0.95), 3.4),
         }
         self.resize(size)
 
@@ -317,11 +357,12 @@ class AvatarRenderer:
             raise ValueError(f"avatar panel size {w}x{h} outside {MIN_SIZE} .. {MAX_SIZE}")
         if self._layout is not None and (w, h) == self.size:
             return
-        self._layout = PanelLayout.for_size(w, h)
+        self._layout = PanelLayout.for_size(w, h, self._zoom)
         self._pixels = np.zeros((h, w, 4), np.uint8)
         self._surface = skia.Surface(self._pixels, colorType=skia.kBGRA_8888_ColorType,
                                      alphaType=skia.kPremul_AlphaType)
         self._background = self._render_background()
+        self._paints["lid"] = _fill(self._skin_near_eyes())
         self._cheek = self._make_sprite(26.0, self._paint_cheek)
         self._nose = self._make_sprite(12.0, self._paint_nose)
         self._iris = self._make_sprite(IRIS_R + 1.0, self._paint_iris)
@@ -339,6 +380,7 @@ class AvatarRenderer:
 
     def draw(self, canvas: skia.Canvas, pose: AvatarPose, overlay_text: str | None = None) -> None:
         """Draw the whole panel onto any skia canvas whose origin is the panel's top-left."""
+        pose = _sanitize(pose)
         face = _resolve(pose)
         base = canvas.getTotalMatrix()
         m = self._matrix(pose)
@@ -361,6 +403,7 @@ class AvatarRenderer:
 
     def geometry(self, pose: AvatarPose) -> AvatarGeometry:
         """Pixel positions of the mouth, lips, tongue tip and eyes for this pose."""
+        pose = _sanitize(pose)
         face = _resolve(pose)
         m = self._matrix(pose)
 
@@ -397,6 +440,20 @@ class AvatarRenderer:
         roll = max(-0.6, min(0.6, pose.head_roll))
         m.preRotate(math.degrees(roll), ROLL_PIVOT[0], ROLL_PIVOT[1])
         return m
+
+    def _skin_near_eyes(self) -> int:
+        """Eyelid colour: the static head's own skin just above the eyes, a shade darker."""
+        lay = self.layout
+        pixels = self._background.toarray()  # raw channel order (BGRA or RGBA)
+        bgra = self._background.colorType() == skia.kBGRA_8888_ColorType
+        order = [2, 1, 0] if bgra else [0, 1, 2]
+        samples = []
+        for sx in (-EYE_X, EYE_X):
+            px = min(max(round(lay.cx + sx * lay.scale), 0), lay.width - 1)
+            py = min(max(round(lay.cy + (EYE_Y - EYE_RY * 0.6) * lay.scale), 0), lay.height - 1)
+            samples.append(pixels[py, px, order].astype(float))
+        rgb = np.mean(samples, axis=0) * 0.985
+        return _rgb((int(rgb[0]), int(rgb[1]), int(rgb[2])))
 
     def _make_sprite(self, radius: float, paint_fn) -> _Sprite:
         """Render a shaded feature once at panel scale, centred in a square of the given radius."""
@@ -452,6 +509,7 @@ class AvatarRenderer:
         c.translate(lay.cx, lay.cy)
         c.scale(s, s)
         self._draw_blanket(c, h / s - lay.cy / s)
+        self._draw_hands(c)
         self._draw_head_base(c)
         c.restore()
         return surf.makeImageSnapshot()
@@ -517,6 +575,37 @@ class AvatarRenderer:
             c.drawPath(_star(x, y, r, rng.uniform(0, 1.2)), star_paint)
 
     @staticmethod
+    def _draw_hands(c: skia.Canvas) -> None:
+        """Two little fists peeking over the blanket's edge, either side of the chin."""
+        for sgn in (-1.0, 1.0):
+            x, y = sgn * 92.0, 108.0
+            c.save()
+            c.translate(x, y)
+            c.rotate(-sgn * 18.0)
+            fist = skia.Rect.MakeLTRB(-17.0, -14.0, 17.0, 14.0)
+            c.drawOval(fist, skia.Paint(AntiAlias=True, Color=_rgb((70, 30, 90), 0.3),
+                                        MaskFilter=skia.MaskFilter.MakeBlur(
+                                            skia.kNormal_BlurStyle, 3.0)))
+            c.drawOval(fist, _fill(0, _radial(-4.0, -6.0, 22.0, [_rgb(SKIN_LIGHT), _rgb(SKIN),
+                                                                 _rgb(SKIN_SHADE)], [0, 0.5, 1])))
+            crease = _stroke(_rgb((214, 150, 124), 0.8), 1.6)
+            for k in (-7.0, 0.0, 7.0):
+                c.drawLine(k, -13.0, k + 1.0, -6.0, crease)
+            thumb = skia.Path()
+            thumb.moveTo(-sgn * 12.0, 2.0)
+            thumb.quadTo(0.0, 9.0, sgn * 6.0, 3.0)
+            c.drawPath(thumb, crease)
+            c.restore()
+            # The blanket's cuff over the wrist.
+            c.save()
+            c.translate(x + sgn * 6.0, y + 14.0)
+            c.rotate(-sgn * 18.0)
+            cuff = skia.Rect.MakeLTRB(-22.0, -6.0, 22.0, 9.0)
+            c.drawRoundRect(cuff, 7.0, 7.0, _fill(0, _linear(0, -6, 0, 9, [_rgb(BLANKET_LIGHT),
+                                                                         _rgb(BLANKET)])))
+            c.restore()
+
+    @staticmethod
     def _draw_head_base(c: skia.Canvas) -> None:
         """Ears, shaded head and its soft shadow on the blanket: static, so drawn once."""
         head = _head_outline()
@@ -550,31 +639,37 @@ class AvatarRenderer:
             sprites.blit(self._cheek, x, y - 3.0 * _clip01(pose.smile), paint)
 
     def _draw_hair(self, c: skia.Canvas, f: _Face) -> None:
+        """A wispy tuft and one curl on the crown; they slide with the head's turn and nod."""
         ox = math.sin(f.yaw) * 34.0
         oy = -math.sin(f.pitch) * 14.0
-        paint = _stroke(_rgb(HAIR, 0.85), 3.2)
-        strands = [((-22, -96), (-30, -116), (-40, -118)), ((-8, -99), (-10, -122), (-20, -128)),
-                   ((8, -99), (14, -120), (24, -124)), ((22, -96), (32, -112), (42, -110))]
-        for (x0, y0), (x1, y1), (x2, y2) in strands:
+        tuft = self._paints["hair"]
+        for ang, length in ((-0.75, 13.0), (-0.4, 17.0), (0.35, 16.0), (0.7, 12.0), (1.0, 9.0)):
+            x0, y0 = ox + 16.0 * math.sin(ang), oy - 98.5 + 3.0 * abs(ang)
+            x2 = x0 + length * math.sin(ang * 1.3)
+            y2 = y0 - length * math.cos(ang * 1.3)
             p = skia.Path()
-            p.moveTo(x0 + ox, y0 + oy)
-            p.quadTo(x1 + ox, y1 + oy, x2 + ox, y2 + oy)
-            c.drawPath(p, paint)
-        # The curl: a little spiral on the crown.
+            p.moveTo(x0, y0)
+            p.quadTo(x0 + (x2 - x0) * 0.2, y0 - length * 0.7, x2, y2)
+            c.drawPath(p, tuft)
+        cx, cy = ox + 4.0, oy - 119.0
         curl = skia.Path()
-        cx, cy = ox + 2.0, oy - 112.0
-        curl.moveTo(cx - 2, cy + 12)
-        for i in range(1, 30):
-            a = -math.pi / 2 + i * 0.32
-            r = 11.0 * (1 - i / 34.0)
-            curl.lineTo(cx + r * math.cos(a + math.pi), cy - r * math.sin(a + math.pi))
-        c.drawPath(curl, _stroke(_rgb(HAIR, 0.95), 3.6))
+        curl.moveTo(ox - 1.0, oy - 98.0)
+        curl.quadTo(ox - 7.0, oy - 108.0, cx - 9.0, cy)
+        n = 22
+        for i in range(1, n + 1):
+            a = math.pi + 2.0 * math.pi * 1.05 * i / n
+            r = 9.0 - 5.5 * i / n
+            curl.lineTo(cx + r * math.cos(a), cy + r * math.sin(a))
+        c.drawPath(curl, self._paints["curl"])
 
     def _draw_eye(self, c: skia.Canvas, sprites: _Sprites, eye: tuple[float, float, float],
                   openness: float, pose: AvatarPose, side: int) -> None:
         x, y, fx = eye
         rx, ry = EYE_RX * fx, EYE_RY
         closure = 1.0 - _clip01(openness)
+        # The lids meet on a shallow curve 80% down: the upper lid travels most of the way and the
+        # lower lid rises to meet it. Smiling cheeks also push the lower lid up (happy crescent).
+        lower = max(0.3 * _clip01(pose.smile), 0.2 * closure)
         if closure < 0.97:
             oval = skia.Rect.MakeLTRB(x - rx, y - ry, x + rx, y + ry)
             c.save()
@@ -587,13 +682,23 @@ class AvatarRenderer:
             sprites.blit(self._iris, x + gx * (rx - IRIS_R * fx * 0.55), y + gy * ry * 0.35 + 1.0)
             # Upper lid: skin comes down along a curve that ends on the lower rim when shut.
             lid = skia.Path()
-            pts = self._lid_curve(x, y, rx, ry, closure)
+            pts = self._lid_curve(x, y, rx, ry, 0.8 * closure)
             lid.moveTo(x - rx - 2, y - ry - 4)
             for p in pts:
                 lid.lineTo(*p)
             lid.lineTo(x + rx + 2, y - ry - 4)
             lid.close()
             c.drawPath(lid, self._paints["lid"])
+            if lower > 0.02:
+                bottom = skia.Path()
+                bottom.moveTo(x - rx - 2, y + ry + 4)
+                for i in range(13):
+                    u = -1.0 + i / 6.0
+                    rim = ry * math.sqrt(max(0.0, 1 - u * u))
+                    bottom.lineTo(x + u * rx, y + rim * (1 - 2 * lower))
+                bottom.lineTo(x + rx + 2, y + ry + 4)
+                bottom.close()
+                c.drawPath(bottom, self._paints["lid"])
             shade = skia.Path()
             shade.moveTo(*pts[0])
             for p in pts[1:]:
@@ -608,8 +713,18 @@ class AvatarRenderer:
             outer = pts[-1] if side > 0 else pts[0]
             c.drawLine(outer[0], outer[1], outer[0] + side * 4.0 * fx, outer[1] - 3.5,
                        self._paints["lash_thin"])
+        elif pose.smile > 0.5:  # eyes squeezed shut with joy: upward arcs
+            line = skia.Path()
+            for i in range(13):
+                u = -1.0 + i / 6.0
+                py_ = y + ry * (0.35 - 0.6 * math.sqrt(max(0.0, 1.0 - u * u)))
+                if i == 0:
+                    line.moveTo(x + u * rx * 0.9, py_)
+                else:
+                    line.lineTo(x + u * rx * 0.9, py_)
+            c.drawPath(line, self._paints["lash"])
         else:
-            pts = self._lid_curve(x, y, rx, ry, 1.0)
+            pts = self._lid_curve(x, y, rx, ry, 0.8)
             line = skia.Path()
             line.moveTo(*pts[0])
             for p in pts[1:]:
@@ -679,8 +794,9 @@ class AvatarRenderer:
         c.drawPath(opening, _stroke(_rgb(LIP), f.lip_thick * 1.6))
         c.drawOval(skia.Rect.MakeLTRB(mx - hw * 0.6, bot - 1.0, mx + hw * 0.6, bot + f.lip_thick),
                    _fill(_rgb(LIP)))
-        c.drawOval(skia.Rect.MakeLTRB(mx - hw * 0.3, bot + 0.8, mx + hw * 0.3,
-                                      bot + f.lip_thick * 0.7),
+        hl = max(hw * 0.3, 3.5) * (1.0 - f.pucker)
+        c.drawOval(skia.Rect.MakeLTRB(mx - hl, bot + f.lip_thick * 0.25, mx + hl,
+                                      bot + f.lip_thick * 0.6),
                    _fill(_rgb((250, 190, 180), 0.7)))
         # The cavity: dark, deeper at the back, with the resting tongue on its floor.
         c.drawPath(opening, _fill(0, _radial(mx, top, max(bot - top, 2.0) * 1.3,
@@ -695,12 +811,13 @@ class AvatarRenderer:
         c.drawPath(opening, _stroke(_rgb(LIP_DARK, 0.8), 1.4))
         if f.tongue is not None:
             self._draw_tongue(c, f.tongue)
-            # The tongue comes out from behind the lip on the far side of where it points.
-            _, ty, _ = f.tongue[-1]
-            pointing_up = ty < f.tongue[0][1] - 2.0
-            lip = self._lip_line(f, upper=not pointing_up)
-            c.drawPath(lip, _stroke(_rgb(LIP), f.lip_thick * 1.6))
-            c.drawPath(lip, _stroke(_rgb(LIP_DARK, 0.5), 1.2))
+            # A tongue hanging down comes out from under the upper lip, one pointing up from
+            # behind the lower lip; one poking out of a corner lies over both.
+            wd, wu, _ = f.tongue_weights
+            if max(wd, wu) >= 0.5:
+                lip = self._lip_line(f, upper=wd >= 0.5)
+                c.drawPath(lip, _stroke(_rgb(LIP), f.lip_thick * 1.6))
+                c.drawPath(lip, _stroke(_rgb(LIP_DARK, 0.5), 1.2))
 
     def _draw_tongue(self, c: skia.Canvas, line: list[tuple[float, float, float]]) -> None:
         left, right, normals = [], [], []

@@ -176,3 +176,16 @@ def test_puppet_mirrors_the_user() -> None:
     assert p.tongue_extension == pytest.approx(0.8) and p.tongue_direction[0] < -0.99
     neutral = puppet_pose(_face({}))
     assert neutral.tongue_extension == 0.0 and neutral.jaw_open == 0.0
+
+
+def test_drive_from_pipeline_stages() -> None:
+    face = _face({}, yaw=0.2, roll=0.1)  # box centre (200, 220) in a 640x480 image
+    d = AvatarDrive.from_stages({"tongue": 0.7, "jaw": 0.2}, face, (1.0, 0.0), True)
+    assert d.tongue == 0.7 and d.jaw == 0.2 and d.lips == 0.0 and d.imitation_success
+    assert d.face_position == pytest.approx((200 / 320 - 1.0, 220 / 240 - 1.0))
+    assert d.user_yaw == 0.2 and d.tongue_direction == (1.0, 0.0)
+    nobody = AvatarDrive.from_stages({}, None)
+    assert nobody.face_position is None and nobody.tongue == 0.0
+    glitch = AvatarDrive.from_stages({"tongue": float("nan")}, _face({}, yaw=float("nan")),
+                                     (float("nan"), 0.0))
+    assert glitch.tongue == 0.0 and glitch.user_yaw == 0.0 and glitch.tongue_direction == (0.0, 1.0)

@@ -145,6 +145,10 @@ def test_bad_size_and_wild_pose_values() -> None:
                       eye_open_left=-1.0, eye_open_right=3.0, jaw_open=4.0, smile=-2.0,
                       lip_protrusion=9.0, tongue_extension=5.0, tongue_direction=(0.0, 0.0))
     assert r.render(wild).shape == (180, 160, 3)
+    nan = float("nan")
+    broken = AvatarPose(head_yaw=nan, gaze=(nan, float("inf")), jaw_open=nan, tongue_extension=nan,
+                        tongue_direction=(nan, 1.0))
+    assert np.array_equal(r.render(broken), r.render(AvatarPose()))
 
 
 def test_overlay_text_is_drawn(renderer: AvatarRenderer) -> None:
