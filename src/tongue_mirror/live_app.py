@@ -98,7 +98,10 @@ class LiveApp:
     # ---- outputs -----------------------------------------------------------------------------
     def _out_path(self, kind: str, suffix: str) -> Path:
         folder = self.config.out_dir
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"cannot write to {folder}: {exc.strerror}") from exc
         return folder / f"tongue-mirror-{kind}-{stamp()}{suffix}"
 
     def start_recording(self, path: Path | None = None) -> None:
@@ -131,8 +134,8 @@ class LiveApp:
         if not self.replay.span:
             self.say("nothing to save yet")
             return
-        path = self._out_path("replay", ".mp4")
         try:
+            path = self._out_path("replay", ".mp4")
             n = self.replay.save(path)
             self.say(f"saved last {self.replay.span:.0f} s to {path} ({n} frames)")
         except (UserError, OSError) as exc:
@@ -142,12 +145,12 @@ class LiveApp:
         """Saves the current view as a PNG."""
         if self.last_canvas is None:
             return
-        path = self._out_path("snapshot", ".png")
-        ok = False
         try:
+            path = self._out_path("snapshot", ".png")
             ok = cv2.imwrite(str(path), self.last_canvas)
-        except cv2.error:
-            ok = False
+        except (UserError, cv2.error) as exc:
+            self.say(f"cannot save snapshot: {exc}")
+            return
         self.say(f"snapshot saved to {path}" if ok else f"cannot write {path}")
 
     # ---- keys --------------------------------------------------------------------------------
@@ -286,10 +289,9 @@ class LiveApp:
                 while not self.quit:
                     if self.config.max_frames is not None and self.frames >= self.config.max_frames:
                         break
-                    before = self.frames
                     self.step(pipeline)
-                    if self.frames == before and not self.paused and not self.feed.is_camera:
-                        break  # a file feed that ended
+                    if self.feed.ended:
+                        break
             finally:
                 self.stop_recording()
         return 0

@@ -34,6 +34,7 @@ class LiveFeed:
         self.note = note  # shown on screen, e.g. "no camera: playing a synthetic sample"
         self.problem: str | None = None  # e.g. "camera lost: reconnecting…"
         self._iter: Iterator[Frame] | None = None
+        self.ended = False  # a file feed ran out (a camera never ends: it reconnects)
         self._next_reconnect = 0.0
 
     @property
@@ -57,7 +58,9 @@ class LiveFeed:
             return self._camera_frame()
         if self._iter is None:
             self._iter = iter(self.source)
-        return next(self._iter, None)
+        frame = next(self._iter, None)
+        self.ended = frame is None
+        return frame
 
     def _camera_frame(self) -> Frame | None:
         cam: CameraSource = self.source  # type: ignore[assignment]

@@ -28,7 +28,7 @@ class Window:
             raise UserError("no display found: use `tongue-mirror process VIDEO` to run headless")
         self.title = title
         try:
-            cv2.namedWindow(title, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
+            cv2.namedWindow(title, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO)
         except cv2.error as exc:
             raise UserError(f"cannot open a window ({exc.err}): use `tongue-mirror process`") from exc
         self.fullscreen = False

@@ -1,0 +1,139 @@
+"""The live loop driven by scripted key presses on a fake window, and for real under Xvfb."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from tongue_mirror.config import RunConfig
+from tongue_mirror.live_app import LiveApp, LiveConfig
+from tongue_mirror.live_feed import LiveFeed, bundled_samples
+from tongue_mirror.video_file import VideoFileSource
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class ScriptedDisplay:
+    """Records what is shown and presses keys on given show() calls."""
+
+    def __init__(self, keys: dict[int, str]) -> None:
+        self.keys = keys
+        self.shown: list[np.ndarray] = []
+        self.fullscreen = False
+
+    def show(self, canvas: np.ndarray, wait_ms: int = 1) -> int | None:
+        self.shown.append(canvas)
+        key = self.keys.get(len(self.shown))
+        return None if key is None else (27 if key == "esc" else ord(key))
+
+    def toggle_fullscreen(self) -> None:
+        self.fullscreen = not self.fullscreen
+
+    def is_open(self) -> bool:
+        return True
+
+
+def frames_in(path: Path) -> int:
+    with av.open(str(path)) as c:
+        return sum(1 for _ in c.decode(video=0))
+
+
+@pytest.fixture
+def sample() -> Path:
+    return bundled_samples()[0]
+
+
+def test_keys_record_snapshot_replay_and_toggle(sample, tmp_path):
+    keys = {3: "r", 10: "s", 12: "b", 20: "r", 21: "m", 22: "o", 23: "h", 24: "f", 25: "i",
+            26: "]", 27: "n", 28: " ", 31: " ", 40: "q"}
+    display = ScriptedDisplay(keys)
+    config = LiveConfig(run=RunConfig(), out_dir=tmp_path)
+    with LiveFeed(VideoFileSource(sample)) as feed:
+        app = LiveApp(config, feed, display)
+        assert app.run() == 0
+    recordings = sorted(tmp_path.glob("tongue-mirror-recording-*.mp4"))
+    snapshots = sorted(tmp_path.glob("tongue-mirror-snapshot-*.png"))
+    replays = sorted(tmp_path.glob("tongue-mirror-replay-*.mp4"))
+    assert len(recordings) == 1 and len(snapshots) == 1 and len(replays) == 1
+    assert frames_in(recordings[0]) == 17  # frames shown from key 3 up to key 20
+    assert frames_in(replays[0]) == 12
+    assert display.fullscreen and not app.mirror and not app.overlay and not app.show_help
+    # "i" switched to the adult preset (inhibition 1.0), "]" nudged it up by 0.1.
+    assert app.pipeline.circuit.inhibition == pytest.approx(1.1)
+    # Paused from the key on show 28 to the one on show 31: shows 29-31 analysed no frame.
+    assert app.frames == 40 - 3
+
+
+def test_recording_indicator_shows_while_recording(sample, tmp_path):
+    display = ScriptedDisplay({2: "r", 8: "q"})
+    with LiveFeed(VideoFileSource(sample)) as feed:
+        LiveApp(LiveConfig(out_dir=tmp_path), feed, display).run()
+    def red_pixels(img):
+        return int(((img[..., 2] > 200) & (img[..., 1] < 60) & (img[..., 0] < 60)).sum())
+    assert red_pixels(display.shown[5]) > red_pixels(display.shown[0]) + 50
+
+
+def test_unwritable_out_dir_keeps_the_show_running(sample, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    display = ScriptedDisplay({2: "r", 3: "s", 4: "b", 10: "q"})
+    with LiveFeed(VideoFileSource(sample)) as feed:
+        app = LiveApp(LiveConfig(out_dir=blocker / "out"), feed, display)
+        assert app.run() == 0
+    assert app.frames == 10
+
+
+def _xvfb_display():
+    """Starts Xvfb on a free display number; None where it is not installed."""
+    if not shutil.which("Xvfb"):
+        return None, None
+    for n in range(90, 110):
+        if not os.path.exists(f"/tmp/.X11-unix/X{n}") and not os.path.exists(f"/tmp/.X{n}-lock"):
+            proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1280x800x24"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(1.0)
+            if proc.poll() is None:
+                return proc, f":{n}"
+    return None, None
+
+
+@pytest.mark.display
+def test_live_window_under_xvfb_shows_frames_and_quits_on_q(sample, tmp_path):
+    xvfb, display = _xvfb_display()
+    if xvfb is None:
+        pytest.skip("Xvfb is not installed")
+    env = {**os.environ, "DISPLAY": display}
+    try:
+        live = subprocess.Popen([sys.executable, "-m", "tongue_mirror", "live", "--source",
+                                 str(sample), "--out-dir", str(tmp_path)], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(8.0)
+        assert live.poll() is None, live.communicate()[1][-2000:]
+        shot = tmp_path / "screen.png"
+        if shutil.which("import"):
+            subprocess.run(["import", "-window", "root", str(shot)], env=env, timeout=20)
+        if shutil.which("xdotool"):
+            subprocess.run(["xdotool", "search", "--name", "tongue-mirror", "windowfocus",
+                            "--sync", "key", "q"], env=env, timeout=20)
+            rc = live.wait(timeout=30)
+            assert rc == 0
+        else:
+            live.terminate()
+            live.wait(timeout=30)
+        if shot.is_file():
+            import cv2
+
+            img = cv2.imread(str(shot))
+            assert img is not None and img.std() > 20  # the window shows a real picture
+    finally:
+        if live.poll() is None:
+            live.kill()
+        xvfb.terminate()
