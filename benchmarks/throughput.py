@@ -1,0 +1,114 @@
+"""Prints landmarker-only, analysis and full-pipeline fps on one clip, per-stage ms and their ratios.
+
+    python benchmarks/throughput.py [CLIP] [--seconds 10]
+
+The clip (default: the first bundled sample, looped to --seconds) is decoded into memory first,
+so every pass sees the same frames. Nothing here asserts: it prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from tongue_mirror.compositor import Hud, Layout
+from tongue_mirror.config import RunConfig
+from tongue_mirror.face_tracker import FaceTracker
+from tongue_mirror.factory import build_pipeline
+from tongue_mirror.live_feed import bundled_samples
+from tongue_mirror.presenter import Presenter
+from tongue_mirror.recorder import VideoRecorder
+from tongue_mirror.values import Frame
+from tongue_mirror.video_file import VideoFileSource
+
+
+def load_frames(path: Path, seconds: float) -> tuple[list[Frame], float]:
+    """Decodes the clip (looping it) until `seconds` of frames are in memory."""
+    with VideoFileSource(path, loop=True) as src:
+        fps = src.info.fps or 30.0
+        frames = []
+        for frame in src:
+            frames.append(frame)
+            if len(frames) >= round(seconds * fps):
+                break
+    return frames, fps
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("clip", nargs="?", type=Path, default=None)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    clip = args.clip or bundled_samples()[0]
+    frames, fps = load_frames(clip, args.seconds)
+    h, w = frames[0].image.shape[:2]
+    config = RunConfig()
+
+    # 1. Landmarker only.
+    with FaceTracker(config.tracker) as tracker:
+        t0 = time.perf_counter()
+        for f in frames:
+            tracker.track(f)
+        landmarker_fps = len(frames) / (time.perf_counter() - t0)
+
+    # 2. Analysis: tracker + detector + gesture + circuit + animator (process --no-video).
+    stages: dict[str, list[float]] = {}
+    with FaceTracker(config.tracker) as tracker:
+        pipeline = build_pipeline(config, tracker)
+        t0 = time.perf_counter()
+        for f in frames:
+            r = pipeline.step(f)
+            for k, v in r.timings_ms.items():
+                stages.setdefault(k, []).append(v)
+        analysis_fps = len(frames) / (time.perf_counter() - t0)
+
+    # 3. Full: analysis + avatar, neural and camera panels, compositing, H.264 encoding.
+    with tempfile.TemporaryDirectory() as tmp, FaceTracker(config.tracker) as tracker:
+        pipeline = build_pipeline(config, tracker)
+        presenter = Presenter(Layout.make(config.layout, config.canvas_size))
+        hud = Hud(show_help=False)
+        render_ms, encode_ms = [], []
+        with VideoRecorder(Path(tmp) / "out.mp4", fps, config.canvas_size, threaded=True) as rec:
+            t0 = time.perf_counter()
+            for f in frames:
+                r = pipeline.step(f)
+                a = time.perf_counter()
+                canvas = presenter.render(r, hud)
+                b = time.perf_counter()
+                rec.write(canvas, f.t)
+                c = time.perf_counter()
+                render_ms.append((b - a) * 1e3)
+                encode_ms.append((c - b) * 1e3)
+        full_fps = len(frames) / (time.perf_counter() - t0)  # includes the encoder's flush
+    stages["render+compose"] = render_ms
+    stages["encode (caller blocked)"] = encode_ms
+
+    print(f"clip: {clip.name}  {w}x{h} @ {fps:.0f} fps, {len(frames)} frames "
+          f"({len(frames) / fps:.1f} s); output canvas {config.canvas_size[0]}x"
+          f"{config.canvas_size[1]}")
+    print()
+    print(f"{'pass':<34}{'fps':>8}")
+    print(f"{'landmarker only':<34}{landmarker_fps:8.1f}")
+    print(f"{'analysis (process --no-video)':<34}{analysis_fps:8.1f}")
+    print(f"{'full (view + H.264 encode)':<34}{full_fps:8.1f}")
+    print()
+    print(f"{'stage':<34}{'mean ms':>9}{'p95 ms':>9}")
+    for name, values in stages.items():
+        print(f"{name:<34}{statistics.fmean(values):9.2f}{pct(values, 95):9.2f}")
+    print()
+    print(f"analysis_ratio: {analysis_fps / landmarker_fps:.3f}")
+    print(f"full_ratio: {full_fps / landmarker_fps:.3f}")
+    print(f"realtime_factor: {full_fps / fps:.3f}")
+
+
+if __name__ == "__main__":
+    main()
