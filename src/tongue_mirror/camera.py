@@ -38,7 +38,10 @@ def opencv_capture(index: int) -> Capture:
 
 
 class CameraSource(FrameSource):
-    """Camera `index`; iterate for frames, poll `stalled` to notice an unplugged camera."""
+    """Camera `index`: a loop that must keep drawing calls `read(timeout)` and checks `stalled`.
+
+    Iterating also works but waits as long as the camera is silent without being declared lost.
+    """
 
     def __init__(self, index: int = 0, resolution: tuple[int, int] | None = None,
                  fps: float | None = None, capture_factory: CaptureFactory | None = None,

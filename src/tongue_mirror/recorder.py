@@ -197,9 +197,15 @@ class VideoRecorder:
             if item is _STOP:
                 break
             if self._error is None:
-                self._encode_safely(item)
+                try:
+                    self._encode_safely(item)
+                except Exception as exc:  # any failure must reach the writer, not kill the thread
+                    self._error = exc
         if self._error is None:
-            self._encode_safely(None)
+            try:
+                self._encode_safely(None)
+            except Exception as exc:
+                self._error = exc
 
     def _user_error(self) -> UserError:
         assert self._error is not None
