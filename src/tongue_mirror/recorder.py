@@ -20,6 +20,33 @@ TIME_BASE = Fraction(1, 90000)  # the MPEG clock: fine enough for any camera's t
 _STOP = object()  # tells the encoder thread the recording is over
 
 
+class PresentationClock:
+    """Source times to strictly increasing pts in TIME_BASE ticks, keeping the source's gaps.
+
+    A repeated or earlier t (a restarted or looping source) is placed one period after the
+    previous frame, and later frames keep their spacing from there.
+    """
+
+    def __init__(self, period: int) -> None:
+        if period < 1:
+            raise ValueError("period must be >= 1 tick")
+        self.period = period
+        self._t0: float | None = None
+        self._offset = 0  # ticks added after time went back
+        self._last: int | None = None
+
+    def pts(self, t: float) -> int:
+        if self._t0 is None:
+            self._t0 = t
+        pts = round((t - self._t0) / TIME_BASE) + self._offset
+        if self._last is not None and pts <= self._last:
+            shift = self._last + self.period - pts
+            self._offset += shift
+            pts += shift
+        self._last = pts
+        return pts
+
+
 class VideoRecorder:
     """`with VideoRecorder(path, fps, (w, h)) as rec: rec.write(image_bgr, t)`; pts follow `t`."""
 
@@ -53,9 +80,8 @@ class VideoRecorder:
         self._error: BaseException | None = None
         self._container: av.container.OutputContainer | None = None
         self._stream: av.video.stream.VideoStream | None = None
-        self._t0: float | None = None
-        self._last_pts: int | None = None
         self._period = max(1, round(1.0 / (self.fps * TIME_BASE)))
+        self._clock = PresentationClock(self._period)
         self._closed = False
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -163,24 +189,12 @@ class VideoRecorder:
         if pad_w or pad_h:
             image = cv2.copyMakeBorder(image, 0, pad_h, 0, pad_w, cv2.BORDER_REPLICATE)
         frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="bgr24")
-        frame.pts = self._pts_for(t)
+        frame.pts = self._clock.pts(t)
         frame.time_base = TIME_BASE
         if hasattr(frame, "duration"):  # PyAV >= 14: gives the last frame its length too
             frame.duration = self._period
         self.last_t = t
         return frame
-
-    def _pts_for(self, t: float) -> int:
-        """pts from t; a repeated or earlier t (a restarted source) continues one period later."""
-        if self._t0 is None:
-            self._t0 = t
-        pts = round((t - self._t0) / TIME_BASE)
-        if self._last_pts is not None and pts <= self._last_pts:
-            shift = self._last_pts + self._period - pts
-            self._t0 -= float(shift * TIME_BASE)
-            pts += shift
-        self._last_pts = pts
-        return pts
 
     def _encode_safely(self, frame: av.VideoFrame | None) -> None:
         assert self._stream is not None and self._container is not None
