@@ -27,7 +27,7 @@ class ReplayConfig:
 
     seconds: float = 20.0
     jpeg_quality: int = 85
-    max_bytes: int = 200 * 1024 * 1024  # hard cap whatever the content
+    max_bytes: int = 190_000_000  # hard cap whatever the content: under 200 MB with overhead
 
     def __post_init__(self) -> None:
         if not self.seconds > 0:
@@ -51,7 +51,7 @@ class ReplayBuffer:
 
     def __init__(self, seconds: float = 20.0, fps: float = 30.0,
                  size: tuple[int, int] | None = None, jpeg_quality: int = 85,
-                 max_bytes: int = 200 * 1024 * 1024) -> None:
+                 max_bytes: int = 190_000_000) -> None:
         self.config = ReplayConfig(seconds=seconds, jpeg_quality=jpeg_quality,
                                    max_bytes=max_bytes)
         if not fps > 0:
