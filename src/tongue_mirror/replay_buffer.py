@@ -1,11 +1,11 @@
 """The last N seconds of the live view as JPEGs: `b` saves a replay without keeping raw frames.
 
-Why JPEG and not H.264 packets, measured at 1280×720 on the 2-core target
-(benchmarks/recorder_cost.py): cv2.imencode at quality 85 costs ~2 ms and ~120 KB per frame,
-so 20 s at 30 fps is ~70 MB; x264 `veryfast` costs ~18 ms per frame, over half of a 33 ms
-frame budget, and would run twice whenever a recording is also on. JPEG frames need no
-keyframe bookkeeping either: the buffer can be cut at any frame. Saving decodes them and
-goes through the same VideoRecorder as every other video the project writes.
+Why JPEG and not H.264 packets, measured at 1280×720 on the shared 2-core box
+(benchmarks/recorder_cost.py): cv2.imencode at quality 85 costs ~2 ms median and ~90 KB per
+frame, so 20 s at 30 fps is ~55 MB; x264 `veryfast` costs ~10 ms median (p95 15–25 ms under
+load) in the caller, a third of a 33 ms frame budget, and would run twice whenever a recording
+is also on. JPEG frames need no keyframe bookkeeping either: the buffer can be cut at any
+frame. Saving decodes them and goes through the same VideoRecorder as every other video.
 """
 
 from __future__ import annotations
