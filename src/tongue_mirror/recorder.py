@@ -100,7 +100,7 @@ class VideoRecorder:
     def open(self) -> None:
         if self._container is not None:
             return
-        options = {}
+        options = {"flush_packets": "1"}  # each finished fragment goes to disk at once
         if self.format != "matroska":
             options["movflags"] = "+frag_keyframe+empty_moov+default_base_moof"
         try:
