@@ -123,7 +123,7 @@ class ReplayBuffer:
         if not frames or self.size is None:
             return 0
         written = 0
-        with VideoRecorder(path, fps=self.fps, size=self.size) as recorder:
+        with VideoRecorder(path, fps=self.fps, size=self.size, threaded=True) as recorder:
             for item in frames:
                 image = cv2.imdecode(np.frombuffer(item.jpeg, np.uint8), cv2.IMREAD_COLOR)
                 recorder.write(image, item.t)
