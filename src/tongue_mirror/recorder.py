@@ -13,6 +13,7 @@ from types import TracebackType
 import av
 import cv2
 import numpy as np
+from av.error import FFmpegError
 
 from tongue_mirror.errors import UserError
 
@@ -106,7 +107,7 @@ class VideoRecorder:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             container = av.open(str(self.path), mode="w", format=self.format, options=options)
-        except (OSError, av.FFmpegError) as exc:
+        except (OSError, FFmpegError) as exc:
             raise UserError(f"cannot write {self.path}: {_reason(exc)}") from None
         try:
             rate = Fraction(self.fps).limit_denominator(1001)
@@ -120,7 +121,7 @@ class VideoRecorder:
             stream.codec_context.max_b_frames = 0
             stream.options = {"crf": str(self.crf), "preset": self.preset}
             stream.codec_context.color_range = 1  # MPEG/limited range: what players assume
-        except (av.FFmpegError, ValueError) as exc:
+        except (FFmpegError, ValueError) as exc:
             container.close()
             raise UserError(f"H.264 encoder unavailable in PyAV: {_reason(exc)}") from None
         self._container, self._stream = container, stream
@@ -143,7 +144,7 @@ class VideoRecorder:
         container, self._container = self._container, None
         try:
             container.close()  # writes the index (moov); the file is playable after this
-        except (OSError, av.FFmpegError) as exc:
+        except (OSError, FFmpegError) as exc:
             self._error = self._error or exc
         if self._error is not None:
             raise self._user_error()
@@ -153,7 +154,7 @@ class VideoRecorder:
         if self.faststart:
             try:
                 _rewrite_index_first(self.path, self.format)
-            except (OSError, av.FFmpegError) as exc:
+            except (OSError, FFmpegError) as exc:
                 self._error = exc
                 raise self._user_error() from None
 
@@ -201,7 +202,7 @@ class VideoRecorder:
         try:
             for packet in self._stream.encode(frame):
                 self._container.mux(packet)
-        except (OSError, av.FFmpegError) as exc:
+        except (OSError, FFmpegError) as exc:
             self._error = exc
 
     def _run(self) -> None:
