@@ -18,6 +18,8 @@ from av.error import FFmpegError
 from tongue_mirror.errors import UserError
 
 TIME_BASE = Fraction(1, 90000)  # the MPEG clock: fine enough for any camera's timestamps
+X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
+                "slower", "veryslow")
 _STOP = object()  # tells the encoder thread the recording is over
 
 
@@ -60,6 +62,8 @@ class VideoRecorder:
             raise ValueError(f"size must be (width, height) integers >= 2, got {size!r}")
         if not 0 <= crf <= 51:
             raise ValueError(f"crf must be in 0..51, got {crf}")
+        if preset not in X264_PRESETS:
+            raise ValueError(f"preset must be one of {', '.join(X264_PRESETS)}, got {preset!r}")
         if queue_size < 1:
             raise ValueError("queue_size must be >= 1")
         self.path = Path(path)
