@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import os
 import queue
 import threading
@@ -56,9 +57,10 @@ class VideoRecorder:
     def __init__(self, path: str | Path, fps: float, size: tuple[int, int], crf: int = 23,
                  preset: str = "veryfast", threaded: bool = False, queue_size: int = 8,
                  faststart: bool = True) -> None:
-        if not (isinstance(fps, int | float) and math.isfinite(fps) and fps > 0):
+        if not (isinstance(fps, numbers.Real) and math.isfinite(fps) and fps > 0):
             raise ValueError(f"fps must be a positive number, got {fps!r}")
-        if len(size) != 2 or min(size) < 2 or not all(isinstance(v, int) for v in size):
+        integers = all(isinstance(v, numbers.Integral) for v in size)
+        if len(size) != 2 or not integers or min(size) < 2:
             raise ValueError(f"size must be (width, height) integers >= 2, got {size!r}")
         if not 0 <= crf <= 51:
             raise ValueError(f"crf must be in 0..51, got {crf}")
@@ -147,7 +149,7 @@ class VideoRecorder:
             self._encode_safely(None)
         container, self._container = self._container, None
         try:
-            container.close()  # writes the index (moov); the file is playable after this
+            container.close()  # writes the last fragment; the file is complete after this
         except (OSError, FFmpegError) as exc:
             self._error = self._error or exc
         if self._error is not None:
