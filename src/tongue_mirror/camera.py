@@ -38,7 +38,10 @@ def opencv_capture(index: int) -> Capture:
 
 
 class CameraSource(FrameSource):
-    """Camera `index`; iterate for frames, poll `stalled` to notice an unplugged camera."""
+    """Camera `index`: a loop that must keep drawing calls `read(timeout)` and checks `stalled`.
+
+    Iterating also works but waits as long as the camera is silent without being declared lost.
+    """
 
     def __init__(self, index: int = 0, resolution: tuple[int, int] | None = None,
                  fps: float | None = None, capture_factory: CaptureFactory | None = None,
@@ -92,6 +95,13 @@ class CameraSource(FrameSource):
         self._start()
 
     def _start(self) -> None:
+        try:
+            self._start_capture()
+        except cv2.error as exc:
+            raise UserError(f"camera {self.index} failed: {str(exc).strip().splitlines()[-1]}"
+                            ) from None
+
+    def _start_capture(self) -> None:
         cap = self._factory(self.index)
         if cap is None or not cap.isOpened():
             if cap is not None:
@@ -105,7 +115,11 @@ class CameraSource(FrameSource):
             cap.set(cv2.CAP_PROP_FRAME_HEIGHT, float(self.resolution[1]))
         if self.requested_fps is not None:
             cap.set(cv2.CAP_PROP_FPS, float(self.requested_fps))
-        ok, image = cap.read()  # the first frame tells the true size, whatever get() claims
+        for _ in range(_FAILED_READS_UNTIL_LOST):  # some drivers need a moment after opening
+            ok, image = cap.read()  # the first frame tells the true size, whatever get() says
+            if ok and image is not None:
+                break
+            time.sleep(_FAILED_READ_PAUSE * 5)
         if not ok or image is None:
             cap.release()
             raise UserError(f"camera {self.index} opened but gives no frames")

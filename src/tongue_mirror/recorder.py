@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import os
 import queue
 import threading
@@ -13,11 +14,41 @@ from types import TracebackType
 import av
 import cv2
 import numpy as np
+from av.error import FFmpegError
 
 from tongue_mirror.errors import UserError
 
 TIME_BASE = Fraction(1, 90000)  # the MPEG clock: fine enough for any camera's timestamps
+X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
+                "slower", "veryslow")
 _STOP = object()  # tells the encoder thread the recording is over
+
+
+class PresentationClock:
+    """Source times to strictly increasing pts in TIME_BASE ticks, keeping the source's gaps.
+
+    A repeated or earlier t (a restarted or looping source) is placed one period after the
+    previous frame, and later frames keep their spacing from there.
+    """
+
+    def __init__(self, period: int) -> None:
+        if period < 1:
+            raise ValueError("period must be >= 1 tick")
+        self.period = period
+        self._t0: float | None = None
+        self._offset = 0  # ticks added after time went back
+        self._last: int | None = None
+
+    def pts(self, t: float) -> int:
+        if self._t0 is None:
+            self._t0 = t
+        pts = round((t - self._t0) / TIME_BASE) + self._offset
+        if self._last is not None and pts <= self._last:
+            shift = self._last + self.period - pts
+            self._offset += shift
+            pts += shift
+        self._last = pts
+        return pts
 
 
 class VideoRecorder:
@@ -26,12 +57,15 @@ class VideoRecorder:
     def __init__(self, path: str | Path, fps: float, size: tuple[int, int], crf: int = 23,
                  preset: str = "veryfast", threaded: bool = False, queue_size: int = 8,
                  faststart: bool = True) -> None:
-        if not (isinstance(fps, int | float) and math.isfinite(fps) and fps > 0):
+        if not (isinstance(fps, numbers.Real) and math.isfinite(fps) and fps > 0):
             raise ValueError(f"fps must be a positive number, got {fps!r}")
-        if len(size) != 2 or min(size) < 2 or not all(isinstance(v, int) for v in size):
+        integers = all(isinstance(v, numbers.Integral) for v in size)
+        if len(size) != 2 or not integers or min(size) < 2:
             raise ValueError(f"size must be (width, height) integers >= 2, got {size!r}")
         if not 0 <= crf <= 51:
             raise ValueError(f"crf must be in 0..51, got {crf}")
+        if preset not in X264_PRESETS:
+            raise ValueError(f"preset must be one of {', '.join(X264_PRESETS)}, got {preset!r}")
         if queue_size < 1:
             raise ValueError("queue_size must be >= 1")
         self.path = Path(path)
@@ -53,9 +87,8 @@ class VideoRecorder:
         self._error: BaseException | None = None
         self._container: av.container.OutputContainer | None = None
         self._stream: av.video.stream.VideoStream | None = None
-        self._t0: float | None = None
-        self._last_pts: int | None = None
         self._period = max(1, round(1.0 / (self.fps * TIME_BASE)))
+        self._clock = PresentationClock(self._period)
         self._closed = False
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -74,13 +107,13 @@ class VideoRecorder:
     def open(self) -> None:
         if self._container is not None:
             return
-        options = {}
+        options = {"flush_packets": "1"}  # each finished fragment goes to disk at once
         if self.format != "matroska":
             options["movflags"] = "+frag_keyframe+empty_moov+default_base_moof"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             container = av.open(str(self.path), mode="w", format=self.format, options=options)
-        except (OSError, av.FFmpegError) as exc:
+        except (OSError, FFmpegError) as exc:
             raise UserError(f"cannot write {self.path}: {_reason(exc)}") from None
         try:
             rate = Fraction(self.fps).limit_denominator(1001)
@@ -94,7 +127,7 @@ class VideoRecorder:
             stream.codec_context.max_b_frames = 0
             stream.options = {"crf": str(self.crf), "preset": self.preset}
             stream.codec_context.color_range = 1  # MPEG/limited range: what players assume
-        except (av.FFmpegError, ValueError) as exc:
+        except (FFmpegError, ValueError) as exc:
             container.close()
             raise UserError(f"H.264 encoder unavailable in PyAV: {_reason(exc)}") from None
         self._container, self._stream = container, stream
@@ -116,8 +149,8 @@ class VideoRecorder:
             self._encode_safely(None)
         container, self._container = self._container, None
         try:
-            container.close()  # writes the index (moov); the file is playable after this
-        except (OSError, av.FFmpegError) as exc:
+            container.close()  # writes the last fragment; the file is complete after this
+        except (OSError, FFmpegError) as exc:
             self._error = self._error or exc
         if self._error is not None:
             raise self._user_error()
@@ -127,7 +160,7 @@ class VideoRecorder:
         if self.faststart:
             try:
                 _rewrite_index_first(self.path, self.format)
-            except (OSError, av.FFmpegError) as exc:
+            except (OSError, FFmpegError) as exc:
                 self._error = exc
                 raise self._user_error() from None
 
@@ -163,31 +196,19 @@ class VideoRecorder:
         if pad_w or pad_h:
             image = cv2.copyMakeBorder(image, 0, pad_h, 0, pad_w, cv2.BORDER_REPLICATE)
         frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="bgr24")
-        frame.pts = self._pts_for(t)
+        frame.pts = self._clock.pts(t)
         frame.time_base = TIME_BASE
         if hasattr(frame, "duration"):  # PyAV >= 14: gives the last frame its length too
             frame.duration = self._period
         self.last_t = t
         return frame
 
-    def _pts_for(self, t: float) -> int:
-        """pts from t; a repeated or earlier t (a restarted source) continues one period later."""
-        if self._t0 is None:
-            self._t0 = t
-        pts = round((t - self._t0) / TIME_BASE)
-        if self._last_pts is not None and pts <= self._last_pts:
-            shift = self._last_pts + self._period - pts
-            self._t0 -= float(shift * TIME_BASE)
-            pts += shift
-        self._last_pts = pts
-        return pts
-
     def _encode_safely(self, frame: av.VideoFrame | None) -> None:
         assert self._stream is not None and self._container is not None
         try:
             for packet in self._stream.encode(frame):
                 self._container.mux(packet)
-        except (OSError, av.FFmpegError) as exc:
+        except (OSError, FFmpegError) as exc:
             self._error = exc
 
     def _run(self) -> None:
@@ -197,9 +218,15 @@ class VideoRecorder:
             if item is _STOP:
                 break
             if self._error is None:
-                self._encode_safely(item)
+                try:
+                    self._encode_safely(item)
+                except Exception as exc:  # any failure must reach the writer, not kill the thread
+                    self._error = exc
         if self._error is None:
-            self._encode_safely(None)
+            try:
+                self._encode_safely(None)
+            except Exception as exc:
+                self._error = exc
 
     def _user_error(self) -> UserError:
         assert self._error is not None

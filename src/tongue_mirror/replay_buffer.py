@@ -1,11 +1,11 @@
 """The last N seconds of the live view as JPEGs: `b` saves a replay without keeping raw frames.
 
-Why JPEG and not H.264 packets, measured at 1280×720 on the 2-core target
-(benchmarks/recorder_cost.py): cv2.imencode at quality 85 costs ~2 ms and ~120 KB per frame,
-so 20 s at 30 fps is ~70 MB; x264 `veryfast` costs ~18 ms per frame, over half of a 33 ms
-frame budget, and would run twice whenever a recording is also on. JPEG frames need no
-keyframe bookkeeping either: the buffer can be cut at any frame. Saving decodes them and
-goes through the same VideoRecorder as every other video the project writes.
+Why JPEG and not H.264 packets, measured at 1280×720 on the shared 2-core box
+(benchmarks/recorder_cost.py): cv2.imencode at quality 85 costs ~2 ms median and ~90 KB per
+frame, so 20 s at 30 fps is ~55 MB; x264 `veryfast` costs ~10 ms median (p95 15–25 ms under
+load) in the caller, a third of a 33 ms frame budget, and would run twice whenever a recording
+is also on. JPEG frames need no keyframe bookkeeping either: the buffer can be cut at any
+frame. Saving decodes them and goes through the same VideoRecorder as every other video.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class ReplayConfig:
 
     seconds: float = 20.0
     jpeg_quality: int = 85
-    max_bytes: int = 200 * 1024 * 1024  # hard cap whatever the content
+    max_bytes: int = 190_000_000  # hard cap whatever the content: under 200 MB with overhead
 
     def __post_init__(self) -> None:
         if not self.seconds > 0:
@@ -51,7 +51,7 @@ class ReplayBuffer:
 
     def __init__(self, seconds: float = 20.0, fps: float = 30.0,
                  size: tuple[int, int] | None = None, jpeg_quality: int = 85,
-                 max_bytes: int = 200 * 1024 * 1024) -> None:
+                 max_bytes: int = 190_000_000) -> None:
         self.config = ReplayConfig(seconds=seconds, jpeg_quality=jpeg_quality,
                                    max_bytes=max_bytes)
         if not fps > 0:
@@ -123,7 +123,7 @@ class ReplayBuffer:
         if not frames or self.size is None:
             return 0
         written = 0
-        with VideoRecorder(path, fps=self.fps, size=self.size) as recorder:
+        with VideoRecorder(path, fps=self.fps, size=self.size, threaded=True) as recorder:
             for item in frames:
                 image = cv2.imdecode(np.frombuffer(item.jpeg, np.uint8), cv2.IMREAD_COLOR)
                 recorder.write(image, item.t)

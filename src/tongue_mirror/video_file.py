@@ -9,6 +9,7 @@ from pathlib import Path
 
 import av
 import numpy as np
+from av.error import FFmpegError
 
 from tongue_mirror.errors import UserError
 from tongue_mirror.frame_source import FrameSource, SourceInfo
@@ -74,13 +75,13 @@ class VideoFileSource(FrameSource):
             raise UserError(f"{self.path} is a folder, not a video file")
         try:
             container = av.open(str(self.path), mode="r")
-        except (av.FFmpegError, OSError, UnicodeDecodeError) as exc:
+        except (FFmpegError, OSError, UnicodeDecodeError) as exc:
             raise UserError(f"{self.path} is not a readable video ({_reason(exc)})") from None
         if not container.streams.video:
             container.close()
             raise UserError(f"{self.path} has no video stream")
         stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
+        stream.codec_context.thread_type = "AUTO"  # frame + slice threads
         self._container, self._stream = container, stream
         self._frames = self._decode_pass()
         self._first = next(self._frames, None)
@@ -149,14 +150,14 @@ class VideoFileSource(FrameSource):
                 packet = next(packets)
             except StopIteration:
                 return
-            except (av.FFmpegError, OSError) as exc:
+            except (FFmpegError, OSError) as exc:
                 self._note(f"reading stopped: {_reason(exc)}")
                 self.decode_errors += 1
                 packet = None
             try:
                 # A None packet flushes the decoder so its last buffered frames come out.
                 frames = self._stream.decode(packet)
-            except (av.FFmpegError, OSError) as exc:
+            except (FFmpegError, OSError) as exc:
                 self.decode_errors += 1
                 self._note(f"undecodable packet: {_reason(exc)}")
                 frames = []
@@ -198,7 +199,7 @@ class VideoFileSource(FrameSource):
                     t = last_t + period
                 try:
                     image = self._to_bgr(frame)
-                except (av.FFmpegError, ValueError) as exc:
+                except (FFmpegError, ValueError) as exc:
                     self.decode_errors += 1
                     self._note(f"frame {index} could not be converted: {_reason(exc)}")
                     continue
@@ -217,7 +218,7 @@ class VideoFileSource(FrameSource):
             offset = last_t + period - (first_t or 0.0)
             try:
                 frames = self._restart()
-            except (av.FFmpegError, OSError) as exc:
+            except (FFmpegError, OSError) as exc:
                 self._note(f"could not loop: {_reason(exc)}")
                 return
 

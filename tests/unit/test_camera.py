@@ -157,3 +157,11 @@ def test_reader_and_capture_threads_do_not_deadlock_under_contention() -> None:
             r.join(timeout=10)
         assert not any(r.is_alive() for r in readers)
     assert len(got) == len(set(got))  # each frame went to one reader at most
+
+
+def test_a_driver_exception_is_a_user_error() -> None:
+    def factory(index: int) -> FakeCapture:
+        raise cv2.error("OpenCV(4.x) error: (-2:Unspecified error) backend failed")
+
+    with pytest.raises(UserError, match="camera 0 failed"):
+        CameraSource(0, capture_factory=factory).open()

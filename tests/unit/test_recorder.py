@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import signal
 import subprocess
 import sys
 import textwrap
@@ -84,6 +85,8 @@ def test_bad_frames_are_rejected_clearly(tmp_path: Path) -> None:
         VideoRecorder(tmp_path / "x.mp4", fps=0, size=(32, 24))
     with pytest.raises(ValueError):
         VideoRecorder(tmp_path / "x.mp4", fps=30, size=(32,))
+    with pytest.raises(ValueError, match="preset"):
+        VideoRecorder(tmp_path / "x.mp4", fps=30, size=(32, 24), preset="quick")
 
 
 @pytest.mark.parametrize("threaded", [False, True])
@@ -152,3 +155,41 @@ def test_mkv_and_mov_containers(tmp_path: Path) -> None:
         path = write_clip(tmp_path / name, n=12)
         stream, frames, _ = _read_back(path)
         assert stream.codec_context.name == "h264" and len(frames) == 12
+
+
+_RECORD_UNTIL_STOPPED = textwrap.dedent("""
+    import sys
+    import numpy as np
+    from tongue_mirror.recorder import VideoRecorder
+    with VideoRecorder(sys.argv[1], fps=30, size=(64, 48), threaded=True) as rec:
+        i = 0
+        while True:
+            image = np.full((48, 64, 3), (i * 5) % 256, np.uint8)
+            rec.write(image, i / 30)
+            i += 1
+            if i == 120:
+                print("READY", flush=True)
+""")
+
+
+@pytest.mark.parametrize("how", ["sigint", "sigkill"])
+def test_a_real_ctrl_c_or_kill_leaves_a_playable_file(tmp_path: Path, how: str) -> None:
+    path = tmp_path / "stopped.mp4"
+    env = {"PYTHONPATH": str(Path(__file__).parents[2] / "src")}
+    child = subprocess.Popen([sys.executable, "-c", _RECORD_UNTIL_STOPPED, str(path)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "READY"
+        child.send_signal(signal.SIGINT if how == "sigint" else signal.SIGKILL)
+        child.wait(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    with VideoFileSource(path) as src:
+        frames = list(src)
+    if how == "sigint":  # closed properly: everything written is there, index first
+        assert len(frames) >= 120 and src.lost_frames == 0
+        assert src.info.frame_count == len(frames)
+    else:  # killed: the fragments completed before the kill (a keyframe every 2 s) play
+        assert len(frames) >= 30
+        assert frames[0].image.mean() < 4 and abs(frames[29].t - 29 / 30) < 1e-3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 
 import av
@@ -45,8 +46,8 @@ def test_default_window_of_camera_like_720p_fits_the_budget() -> None:
     for i in range(60):
         buf.push(np.ascontiguousarray(np.roll(base, 4 * i, axis=1)[:, :1280]), i / 30)
     per_frame = buf.nbytes / len(buf)
-    assert per_frame * 20 * 30 < 200 * 1024 * 1024
-    assert buf.config.max_bytes == 200 * 1024 * 1024
+    assert per_frame * 20 * 30 < 190_000_000
+    assert buf.config.max_bytes <= 200_000_000
 
 
 def test_time_going_back_starts_a_fresh_replay() -> None:
@@ -90,3 +91,20 @@ def test_save_round_trip(tmp_path: Path) -> None:
 def test_save_of_an_empty_buffer_writes_nothing(tmp_path: Path) -> None:
     assert ReplayBuffer(fps=30).save(tmp_path / "none.mp4") == 0
     assert not (tmp_path / "none.mp4").exists()
+
+
+def test_memory_actually_held_stays_near_the_cap() -> None:
+    rng = np.random.default_rng(2)
+    images = [rng.integers(0, 256, (240, 320, 3), dtype=np.uint8) for _ in range(4)]
+    cap = 1_000_000
+    buf = ReplayBuffer(seconds=60.0, fps=30, max_bytes=cap)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(80):  # 80 raw frames would be 18 MB
+            buf.push(images[i % 4], i / 30)
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert buf.nbytes <= cap
+    assert held < cap + 100_000

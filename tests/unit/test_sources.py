@@ -216,3 +216,19 @@ def test_open_source_picks_the_class(tmp_path: Path, clip: Path) -> None:
     assert isinstance(open_source(str(tmp_path)), ImageSource)
     src = open_source(str(clip), loop=True)
     assert isinstance(src, VideoFileSource) and src.loop
+
+
+def test_non_ascii_image_path(tmp_path: Path) -> None:
+    folder = tmp_path / "Bilder äöü 写真"
+    folder.mkdir()
+    cv2.imencode(".png", pattern(1))[1].tofile(str(folder / "ö.png"))
+    with open_source(str(folder)) as src:
+        frames = list(src)
+    assert len(frames) == 1
+    np.testing.assert_array_equal(frames[0].image, pattern(1))
+
+
+def test_paced_info_reports_the_paced_rate(clip: Path) -> None:
+    with PacedSource(VideoFileSource(clip), fps=15) as src:
+        info = src.info
+    assert (info.kind, info.fps, info.frame_count, info.duration) == ("video", 15, 30, 2.0)
