@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +78,7 @@ class LiveApp:
         self.message: tuple[str, float] | None = None
         self.calibration: CalibrationSession | None = None
         self.frames = 0
+        self._savers: list[threading.Thread] = []
         size = config.run.canvas_size
         fps = feed.info.fps or 30.0
         self.replay = ReplayBuffer(seconds=config.replay_s, fps=fps, size=size)
@@ -130,16 +132,35 @@ class LiveApp:
             self.say(f"recording stopped: {exc}")
 
     def save_replay(self) -> None:
-        """Writes the last N seconds to a file."""
-        if not self.replay.span:
+        """Writes the last N seconds to a file on a worker thread (a save takes seconds)."""
+        frames = self.replay.snapshot()
+        if not frames:
             self.say("nothing to save yet")
             return
         try:
             path = self._out_path("replay", ".mp4")
-            n = self.replay.save(path)
-            self.say(f"saved last {self.replay.span:.0f} s to {path} ({n} frames)")
-        except (UserError, OSError) as exc:
+        except UserError as exc:
             self.say(f"cannot save replay: {exc}")
+            return
+        span = frames[-1].t - frames[0].t
+
+        def save() -> None:
+            try:
+                n = self.replay.save(path, frames)
+                self.say(f"saved last {span:.0f} s to {path} ({n} frames)")
+            except (UserError, OSError, ValueError) as exc:
+                self.say(f"cannot save replay: {exc}")
+
+        self.say(f"saving last {span:.0f} s to {path}...")
+        worker = threading.Thread(target=save, name="replay-save")
+        worker.start()
+        self._savers.append(worker)
+
+    def wait_for_saves(self) -> None:
+        """Lets replay saves in flight finish, so quitting never loses one."""
+        for worker in self._savers:
+            worker.join()
+        self._savers.clear()
 
     def snapshot(self) -> None:
         """Saves the current view as a PNG."""
@@ -294,5 +315,6 @@ class LiveApp:
                         break
             finally:
                 self.stop_recording()
+                self.wait_for_saves()
         return 0
 
