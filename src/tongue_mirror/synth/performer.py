@@ -38,7 +38,7 @@ from tongue_mirror.synth.video_out import open_video_writer
 
 # Direction vectors (image coordinates) and how far each gesture reaches at its peak.
 DIRECTIONS = {
-    "center": ((0.0, 1.0), 0.8),
+    "center": ((0.0, 1.0), 0.75),
     "down": ((0.0, 1.0), 1.0),
     "left": ((-1.0, 0.3), 0.9),
     "right": ((1.0, 0.3), 0.9),
