@@ -132,10 +132,12 @@ class Performer:
         v = self.config.variation
         x0, y0 = lms[:, :2].min(axis=0)
         x1, y1 = lms[:, :2].max(axis=0)
-        s = self.config.face_width * v.scale * w / max(float(x1 - x0), 1.0)
+        ph, pw = portrait.shape[:2]
+        # never smaller than the frame: a mirrored border would give the fake away
+        s = max(self.config.face_width * v.scale * w / max(float(x1 - x0), 1.0), w / pw, h / ph)
         cx, cy = (x0 + x1) / 2.0, (y0 + y1) / 2.0
-        tx = w * (0.5 + v.offset[0]) - s * cx
-        ty = h * (0.47 + v.offset[1]) - s * cy
+        tx = float(np.clip(w * (0.5 + v.offset[0]) - s * cx, w - s * pw, 0.0))
+        ty = float(np.clip(h * (0.47 + v.offset[1]) - s * cy, h - s * ph, 0.0))
         m = np.float32([[s, 0, tx], [0, s, ty]])
         interp = cv2.INTER_AREA if s < 1.0 else cv2.INTER_CUBIC
         base = cv2.warpAffine(portrait, m, (w, h), flags=interp, borderMode=cv2.BORDER_REFLECT101)
@@ -164,7 +166,7 @@ class Performer:
                 "rate": float(rng.uniform(3.5, 5.0)),
                 "syll": rng.uniform(0.08, 0.32, size=64),
                 "shape": rng.uniform(0.0, 1.0, size=64),
-                "yawn": float(rng.uniform(0.8, 1.0)),
+                "yawn": float(rng.uniform(0.65, 0.85)),
                 "smile": float(rng.uniform(0.6, 1.0)),
             })
             del st

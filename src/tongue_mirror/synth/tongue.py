@@ -116,6 +116,17 @@ def skin_lab(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     return np.median(lab, axis=0).astype(np.float64)
 
 
+def _light_gain(skin: np.ndarray) -> float:
+    """How much brighter or darker than a typical cheek (L* 65) this face is lit."""
+    return float((max(skin[0], 5.0) / 65.0) ** 0.75)
+
+
+def _chroma_gain(skin: np.ndarray) -> float:
+    """How colourful the photo is, from the cheeks: 0 for a greyscale photo, ~1 for normal skin,
+    so a drawn tongue is never the only coloured thing in a black-and-white picture."""
+    return float(np.clip(np.hypot(skin[1], skin[2]) / 24.0, 0.0, 1.15))
+
+
 def _lab_to_bgr(lab: np.ndarray) -> np.ndarray:
     """Float L*a*b* image → float BGR 0..1."""
     return np.clip(cv2.cvtColor(lab.astype(np.float32), cv2.COLOR_LAB2BGR), 0.0, 1.0)
@@ -175,25 +186,28 @@ def paint_mouth_interior(image: np.ndarray, landmarks: np.ndarray,
     top = _contour_y(f, p, lmk.UPPER_LIP_INNER, qx)
     bottom = _contour_y(f, p, lmk.LOWER_LIP_INNER, qx)
     depth = np.clip(np.minimum(qy - top, bottom - qy) / max(0.5 * gap, 1.0), 0.0, 1.0)
-    light = np.sqrt(max(skin[0], 5.0) / 65.0)
+    light = _light_gain(skin)
     lab = np.zeros((*alpha.shape, 3), np.float64)
     lab[..., 0] = (22.0 - 14.0 * _smoothstep(depth * 1.6)) * light
     lab[..., 1] = 18.0 - 6.0 * depth
     lab[..., 2] = 8.0 - 3.0 * depth
     # upper teeth: an off-white band under the upper lip, incisors to canines
     half = 0.5 * mw
-    t_h = min(0.14 * mw, 0.45 * gap)
+    t_h = min(0.11 * mw, 0.4 * gap)
     span = np.clip(1.0 - (np.abs(qx) / (0.62 * half)) ** 4, 0.0, 1.0)
-    upper_t = _smoothstep((top + t_h - qy) / 1.2) * span
+    # incisal edges: each tooth a little rounded, the side teeth shorter
+    edge = t_h * (1.0 - 0.12 * np.abs(np.sin(np.pi * qx / (0.2 * half)))
+                  - 0.35 * np.clip(np.abs(qx) / (0.62 * half), 0.0, 1.0) ** 2)
+    upper_t = _smoothstep((top + edge - qy) / 1.2) * span
     # lower teeth appear once the jaw is well open
-    l_h = min(0.07 * mw, 0.25 * gap) * _smoothstep(np.array((gap / mw - 0.25) / 0.2))
+    l_h = min(0.05 * mw, 0.15 * gap) * _smoothstep(np.array((gap / mw - 0.25) / 0.2))
     lower_t = _smoothstep((qy - (bottom - l_h)) / 1.2) * np.clip(
         1.0 - (np.abs(qx) / (0.5 * half)) ** 4, 0.0, 1.0) * (l_h > 0.5)
     tooth_l = min(82.0, 72.0 * light + 6.0)
     seams = np.ones_like(qx)
     for k in (0.0, 0.2, 0.38, 0.54):
         for sgn in ((1.0,) if k == 0.0 else (-1.0, 1.0)):
-            seams -= 0.35 * np.exp(-((qx - sgn * k * half) / max(0.012 * mw, 0.6)) ** 2)
+            seams -= 0.18 * np.exp(-((qx - sgn * k * half) / max(0.01 * mw, 0.6)) ** 2)
     side_shade = 1.0 - 0.45 * np.clip(np.abs(qx) / (0.62 * half), 0.0, 1.0) ** 2
     tooth_shade = tooth_l * side_shade * np.clip(seams, 0.4, 1.0)
     tooth_shade_up = tooth_shade * (1.0 - 0.25 * _smoothstep((qy - top) / max(t_h, 1.0)))
@@ -203,16 +217,17 @@ def paint_mouth_interior(image: np.ndarray, landmarks: np.ndarray,
         lab[..., 2] = lab[..., 2] * (1 - band) + 9.0 * band
     if tongue_inside and gap > 0.2 * mw:
         # the tongue resting on the floor of the mouth, in shadow
-        cy = bottom - 0.12 * gap
-        mound = ((qx / (0.33 * mw)) ** 2 + ((qy - cy) / (0.28 * gap)) ** 2)
-        m = _smoothstep((1.0 - mound) / 0.25) * (1 - lower_t)
-        t_l = style.lightness * light * (0.45 + 0.2 * _smoothstep((qy - cy + 0.25 * gap)
-                                                                  / (0.3 * gap)))
+        cy = bottom - 0.04 * gap
+        mound = ((qx / (0.4 * mw)) ** 2 + ((qy - cy) / (0.22 * gap)) ** 2)
+        m = 0.85 * _smoothstep((1.0 - mound) / 0.4) * (1 - lower_t)
+        t_l = style.lightness * light * (0.35 + 0.15 * _smoothstep((qy - cy + 0.2 * gap)
+                                                                   / (0.25 * gap)))
         lab[..., 0] = lab[..., 0] * (1 - m) + t_l * m
         lab[..., 1] = lab[..., 1] * (1 - m) + style.redness * 0.8 * m
         lab[..., 2] = lab[..., 2] * (1 - m) + style.yellowness * 0.7 * m
     # shadow of the lips on everything inside
     lab[..., 0] *= 0.55 + 0.45 * _smoothstep(depth * 2.5)
+    lab[..., 1:] *= _chroma_gain(skin)
     bgr = _lab_to_bgr(lab.astype(np.float32)) * 255.0
     a = cv2.GaussianBlur(alpha, (0, 0), 0.6)[..., None]
     out = image.copy()
@@ -424,7 +439,7 @@ def _draw(img: np.ndarray, p: np.ndarray, extension: float, d: np.ndarray,
     nz = np.sqrt(np.clip(1.0 - r ** 2, 0.0, 1.0))
     along = s_px
     # colour under this light
-    light = np.sqrt(max(skin[0], 5.0) / 65.0)
+    light = _light_gain(skin)
     base_l = style.lightness * light
     base_a = style.redness + 0.35 * (skin[1] - 14.0)
     base_b = style.yellowness + 0.45 * (skin[2] - 18.0)
@@ -433,8 +448,6 @@ def _draw(img: np.ndarray, p: np.ndarray, extension: float, d: np.ndarray,
     across = np.array([-d[1], d[0], 0.0])
     along3 = np.array([d[0], d[1], 0.0])
     tilt = 0.55 * (1.0 - _smoothstep(s / 0.6)) - 0.25 * _smoothstep((s - 0.65) / 0.35)
-    if going_up:
-        tilt = -tilt
     nvec = (u[..., None] * across + (tilt * nz)[..., None] * -along3
             + nz[..., None] * np.array([0.0, 0.0, 1.0]))
     nvec /= np.maximum(np.linalg.norm(nvec, axis=2, keepdims=True), 1e-6)
@@ -465,9 +478,9 @@ def _draw(img: np.ndarray, p: np.ndarray, extension: float, d: np.ndarray,
     lab[..., 1] = (base_a + 4.0 * groove + 5.0 * rim + style.texture * 1.5 * coarse) * chroma
     lab[..., 2] = (base_b - 3.0 * rim) * chroma
     if going_up:
-        lab[..., 0] -= 6.0  # the underside is darker and bluer
-        lab[..., 2] -= 6.0
+        lab[..., 2] -= 5.0  # the underside is bluer
     lab[..., 0] = np.clip(lab[..., 0], 0.0, 100.0)
+    lab[..., 1:] *= _chroma_gain(skin)
     tongue = _lab_to_bgr(lab.astype(np.float32)) * 255.0
     # the lip it slides under hides its root
     qx = f.local(pix)[:, 0].reshape(ys.shape)
