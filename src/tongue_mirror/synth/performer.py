@@ -28,6 +28,7 @@ from tongue_mirror.synth.face_warp import FaceMesh, warp
 from tongue_mirror.synth.labels import labels_path, write_labels
 from tongue_mirror.synth.script import TONGUE_DIRECTIONS, Step, script_seconds
 from tongue_mirror.synth.tongue import (
+    TongueRender,
     TongueStyle,
     paint_mouth_interior,
     render_tongue,
@@ -38,7 +39,7 @@ from tongue_mirror.synth.video_out import open_video_writer
 
 # Direction vectors (image coordinates) and how far each gesture reaches at its peak.
 DIRECTIONS = {
-    "center": ((0.0, 1.0), 0.8),
+    "center": ((0.0, 1.0), 0.75),
     "down": ((0.0, 1.0), 1.0),
     "left": ((-1.0, 0.3), 0.9),
     "right": ((1.0, 0.3), 0.9),
@@ -97,6 +98,8 @@ def _smoothstep(x: float) -> float:
 
 def envelope(u: float, duration: float, ramp: float) -> float:
     """0→1→0 over a step: smooth rise over `ramp` s, hold, smooth fall at the end."""
+    if u <= 0.0 or u >= duration:
+        return 0.0
     ramp = min(ramp, duration / 3.0)
     if ramp <= 0.0:
         return 1.0
@@ -129,10 +132,12 @@ class Performer:
         v = self.config.variation
         x0, y0 = lms[:, :2].min(axis=0)
         x1, y1 = lms[:, :2].max(axis=0)
-        s = self.config.face_width * v.scale * w / max(float(x1 - x0), 1.0)
+        ph, pw = portrait.shape[:2]
+        # never smaller than the frame: a mirrored border would give the fake away
+        s = max(self.config.face_width * v.scale * w / max(float(x1 - x0), 1.0), w / pw, h / ph)
         cx, cy = (x0 + x1) / 2.0, (y0 + y1) / 2.0
-        tx = w * (0.5 + v.offset[0]) - s * cx
-        ty = h * (0.47 + v.offset[1]) - s * cy
+        tx = float(np.clip(w * (0.5 + v.offset[0]) - s * cx, w - s * pw, 0.0))
+        ty = float(np.clip(h * (0.47 + v.offset[1]) - s * cy, h - s * ph, 0.0))
         m = np.float32([[s, 0, tx], [0, s, ty]])
         interp = cv2.INTER_AREA if s < 1.0 else cv2.INTER_CUBIC
         base = cv2.warpAffine(portrait, m, (w, h), flags=interp, borderMode=cv2.BORDER_REFLECT101)
@@ -161,7 +166,7 @@ class Performer:
                 "rate": float(rng.uniform(3.5, 5.0)),
                 "syll": rng.uniform(0.08, 0.32, size=64),
                 "shape": rng.uniform(0.0, 1.0, size=64),
-                "yawn": float(rng.uniform(0.8, 1.0)),
+                "yawn": float(rng.uniform(0.65, 0.85)),
                 "smile": float(rng.uniform(0.6, 1.0)),
             })
             del st
@@ -184,8 +189,10 @@ class Performer:
             if st.is_tongue:
                 vec, reach = DIRECTIONS[TONGUE_DIRECTIONS[a]]
                 direction = vec
-                ext = reach * pr["peak"] * envelope(u, dur, 0.3)
-                jaw = need_jaw * envelope(u, dur, 0.15)
+                # the jaw opens first and closes last, so the tongue always has room
+                lead = min(0.12, dur / 5.0)
+                ext = reach * pr["peak"] * envelope(u - lead, dur - 2.0 * lead, 0.3)
+                jaw = need_jaw * envelope(u, dur, lead)
             elif a == "talk":
                 j = int(u * pr["rate"]) % 64
                 phase = u * pr["rate"] - int(u * pr["rate"])
@@ -230,9 +237,13 @@ class Performer:
         return out
 
     # -- the pictures -------------------------------------------------------------------------
-    def render(self, pose: Pose, index: int = 0) -> tuple[np.ndarray, bool]:
-        """One frame for a pose: (BGR image, tongue tip past the lower lip)."""
-        lms = ex.pose(self.neutral, pose.expression, self.face, self.jaw_w)
+    def posed_landmarks(self, pose: Pose) -> np.ndarray:
+        """Where the face's landmarks are (frame pixels, 478×3) in a pose."""
+        return ex.pose(self.neutral, pose.expression, self.face, self.jaw_w)
+
+    def render(self, pose: Pose, index: int = 0) -> TongueRender:
+        """One frame for a pose: BGR image, tongue mask, tongue tip past the lower lip."""
+        lms = self.posed_landmarks(pose)
         img = warp(self.base, self.mesh.points, self.mesh.control_points(lms),
                    self.mesh.triangles)
         opened = ex.mouth_gap(lms) - self.gap0 * pose.expression.scale
@@ -242,18 +253,29 @@ class Performer:
             w = min(opened / 3.0, 1.0)
             img = cv2.addWeighted(painted, w, img, 1.0 - w, 0.0) if w < 1.0 else painted
         tongue_out = False
+        mask = np.zeros(img.shape[:2], np.uint8)
         if pose.extension > 0.0:
             r = render_tongue(img, lms, pose.extension, pose.direction, rng=self.tongue_seed,
                               style=self.style)
-            img, tongue_out = r.image, r.tip_past_lip
+            img, mask, tongue_out = r
         frame_rng = np.random.default_rng([self.config.seed, 2, index])
         img = apply_photometric(img, self.config.variation, frame_rng)
-        return img, tongue_out
+        return TongueRender(img, mask, tongue_out)
+
+    def write_clip(self, out: str | Path, steps: Sequence[Step],
+                   crf: int = 23) -> list[tuple[int, int]]:
+        """Writes the H.264 clip and its sibling .labels.csv; returns the tongue-out runs."""
+        flags = []
+        with open_video_writer(out, self.config.fps, self.config.size, crf=crf) as writer:
+            for frame in self.perform(steps):
+                writer.write(frame.image, frame.t)
+                flags.append(frame.tongue_out)
+        return write_labels(labels_path(out), flags, self.config.fps)
 
     def perform(self, steps: Sequence[Step]) -> Iterator[PerformedFrame]:
         """Every frame of a script, in order."""
         for i, p in enumerate(self.poses(steps)):
-            image, out = self.render(p, i)
+            image, _, out = self.render(p, i)
             yield PerformedFrame(i, i / self.config.fps, image, out, p)
 
 
@@ -284,10 +306,4 @@ def make_clip(out: str | Path, portrait_bgr: np.ndarray, steps: Sequence[Step],
               config: PerformerConfig = PerformerConfig(), crf: int = 23,
               landmarks: np.ndarray | None = None) -> list[tuple[int, int]]:
     """Writes a synthetic H.264 clip and its sibling .labels.csv; returns the tongue-out runs."""
-    perf = Performer(portrait_bgr, config, landmarks)
-    flags = []
-    with open_video_writer(out, config.fps, config.size, crf=crf) as writer:
-        for frame in perf.perform(steps):
-            writer.write(frame.image, frame.t)
-            flags.append(frame.tongue_out)
-    return write_labels(labels_path(out), flags, config.fps)
+    return Performer(portrait_bgr, config, landmarks).write_clip(out, steps, crf)

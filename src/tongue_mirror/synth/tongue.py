@@ -78,9 +78,9 @@ class TongueStyle:
     def sample(cls, rng: np.random.Generator) -> TongueStyle:
         """A random but realistic tongue: pale pink to deep red, narrow to broad."""
         return cls(
-            lightness=float(rng.uniform(50.0, 66.0)),
-            redness=float(rng.uniform(26.0, 42.0)),
-            yellowness=float(rng.uniform(12.0, 22.0)),
+            lightness=float(rng.uniform(55.0, 68.0)),
+            redness=float(rng.uniform(26.0, 38.0)),
+            yellowness=float(rng.uniform(10.0, 20.0)),
             width=float(rng.uniform(0.3, 0.37)),
             length=float(rng.uniform(0.45, 0.75)),
             thickness=float(rng.uniform(0.26, 0.34)),
@@ -114,6 +114,17 @@ def skin_lab(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     px = image[ys, xs].reshape(-1, 1, 3).astype(np.float32) / 255.0
     lab = cv2.cvtColor(px, cv2.COLOR_BGR2LAB).reshape(-1, 3)
     return np.median(lab, axis=0).astype(np.float64)
+
+
+def _light_gain(skin: np.ndarray) -> float:
+    """How much brighter or darker than a typical cheek (L* 65) this face is lit."""
+    return float((max(skin[0], 5.0) / 65.0) ** 0.75)
+
+
+def _chroma_gain(skin: np.ndarray) -> float:
+    """How colourful the photo is, from the cheeks: 0 for a greyscale photo, ~1 for normal skin,
+    so a drawn tongue is never the only coloured thing in a black-and-white picture."""
+    return float(np.clip(np.hypot(skin[1], skin[2]) / 24.0, 0.0, 1.15))
 
 
 def _lab_to_bgr(lab: np.ndarray) -> np.ndarray:
@@ -175,25 +186,28 @@ def paint_mouth_interior(image: np.ndarray, landmarks: np.ndarray,
     top = _contour_y(f, p, lmk.UPPER_LIP_INNER, qx)
     bottom = _contour_y(f, p, lmk.LOWER_LIP_INNER, qx)
     depth = np.clip(np.minimum(qy - top, bottom - qy) / max(0.5 * gap, 1.0), 0.0, 1.0)
-    light = np.sqrt(max(skin[0], 5.0) / 65.0)
+    light = _light_gain(skin)
     lab = np.zeros((*alpha.shape, 3), np.float64)
     lab[..., 0] = (22.0 - 14.0 * _smoothstep(depth * 1.6)) * light
     lab[..., 1] = 18.0 - 6.0 * depth
     lab[..., 2] = 8.0 - 3.0 * depth
     # upper teeth: an off-white band under the upper lip, incisors to canines
     half = 0.5 * mw
-    t_h = min(0.14 * mw, 0.45 * gap)
+    t_h = min(0.11 * mw, 0.4 * gap)
     span = np.clip(1.0 - (np.abs(qx) / (0.62 * half)) ** 4, 0.0, 1.0)
-    upper_t = _smoothstep((top + t_h - qy) / 1.2) * span
+    # incisal edges: each tooth a little rounded, the side teeth shorter
+    edge = t_h * (1.0 - 0.12 * np.abs(np.sin(np.pi * qx / (0.2 * half)))
+                  - 0.35 * np.clip(np.abs(qx) / (0.62 * half), 0.0, 1.0) ** 2)
+    upper_t = _smoothstep((top + edge - qy) / 1.2) * span
     # lower teeth appear once the jaw is well open
-    l_h = min(0.07 * mw, 0.25 * gap) * _smoothstep(np.array((gap / mw - 0.25) / 0.2))
+    l_h = min(0.05 * mw, 0.15 * gap) * _smoothstep(np.array((gap / mw - 0.25) / 0.2))
     lower_t = _smoothstep((qy - (bottom - l_h)) / 1.2) * np.clip(
         1.0 - (np.abs(qx) / (0.5 * half)) ** 4, 0.0, 1.0) * (l_h > 0.5)
     tooth_l = min(82.0, 72.0 * light + 6.0)
     seams = np.ones_like(qx)
     for k in (0.0, 0.2, 0.38, 0.54):
         for sgn in ((1.0,) if k == 0.0 else (-1.0, 1.0)):
-            seams -= 0.35 * np.exp(-((qx - sgn * k * half) / max(0.012 * mw, 0.6)) ** 2)
+            seams -= 0.18 * np.exp(-((qx - sgn * k * half) / max(0.01 * mw, 0.6)) ** 2)
     side_shade = 1.0 - 0.45 * np.clip(np.abs(qx) / (0.62 * half), 0.0, 1.0) ** 2
     tooth_shade = tooth_l * side_shade * np.clip(seams, 0.4, 1.0)
     tooth_shade_up = tooth_shade * (1.0 - 0.25 * _smoothstep((qy - top) / max(t_h, 1.0)))
@@ -203,16 +217,17 @@ def paint_mouth_interior(image: np.ndarray, landmarks: np.ndarray,
         lab[..., 2] = lab[..., 2] * (1 - band) + 9.0 * band
     if tongue_inside and gap > 0.2 * mw:
         # the tongue resting on the floor of the mouth, in shadow
-        cy = bottom - 0.12 * gap
-        mound = ((qx / (0.33 * mw)) ** 2 + ((qy - cy) / (0.28 * gap)) ** 2)
-        m = _smoothstep((1.0 - mound) / 0.25) * (1 - lower_t)
-        t_l = style.lightness * light * (0.45 + 0.2 * _smoothstep((qy - cy + 0.25 * gap)
-                                                                  / (0.3 * gap)))
+        cy = bottom - 0.04 * gap
+        mound = ((qx / (0.4 * mw)) ** 2 + ((qy - cy) / (0.22 * gap)) ** 2)
+        m = 0.85 * _smoothstep((1.0 - mound) / 0.4) * (1 - lower_t)
+        t_l = style.lightness * light * (0.35 + 0.15 * _smoothstep((qy - cy + 0.2 * gap)
+                                                                   / (0.25 * gap)))
         lab[..., 0] = lab[..., 0] * (1 - m) + t_l * m
         lab[..., 1] = lab[..., 1] * (1 - m) + style.redness * 0.8 * m
         lab[..., 2] = lab[..., 2] * (1 - m) + style.yellowness * 0.7 * m
     # shadow of the lips on everything inside
     lab[..., 0] *= 0.55 + 0.45 * _smoothstep(depth * 2.5)
+    lab[..., 1:] *= _chroma_gain(skin)
     bgr = _lab_to_bgr(lab.astype(np.float32)) * 255.0
     a = cv2.GaussianBlur(alpha, (0, 0), 0.6)[..., None]
     out = image.copy()
@@ -262,8 +277,9 @@ def _bezier(p0: np.ndarray, p1: np.ndarray, p2: np.ndarray, n: int) -> np.ndarra
 
 def _centreline_coords(xs: np.ndarray, ys: np.ndarray, line: np.ndarray,
                        hw_knots: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Per pixel of a grid: signed distance to the tongue outline, position along it (0..1),
-    distance from the centreline in half widths, and which side of it (sign of `cross`)."""
+    """Per pixel of a grid: signed distance to the tongue outline, arc length along it from the
+    root (px, running on past both ends), distance from the centreline in half widths, signed
+    offset across it (px) and the local half width (px)."""
     px = np.repeat(xs[None, :], len(ys), axis=0).astype(np.float32).reshape(-1, 1)
     py = np.repeat(ys[:, None], len(xs), axis=1).astype(np.float32).reshape(-1, 1)
     seg = np.diff(line, axis=0).astype(np.float32)
@@ -277,35 +293,42 @@ def _centreline_coords(xs: np.ndarray, ys: np.ndarray, line: np.ndarray,
     dist = np.sqrt(dx * dx + dy * dy)
     hw_k = hw_knots.astype(np.float32)
     hw_all = hw_k[None, :-1] + t * np.diff(hw_k)[None, :]
-    inside = dist - hw_all
-    k = np.argmin(inside, axis=1)[:, None]
-    pick = lambda arr: np.take_along_axis(arr, k, axis=1).reshape(len(ys), len(xs))  # noqa: E731
+    shape = (len(ys), len(xs))
+    sd = (dist - hw_all).min(axis=1).reshape(shape)  # outline: union of the width discs
+    k = np.argmin(dist, axis=1)[:, None]  # the nearest centreline point: smooth coordinates
+    pick = lambda arr: np.take_along_axis(arr, k, axis=1).reshape(shape)  # noqa: E731
     n = len(line)
-    s = (k.reshape(len(ys), len(xs)) + pick(t)) / (n - 1)
-    hw = pick(hw_all)
-    r = pick(dist) / np.maximum(hw, 1e-6)
-    cross = (seg[k[:, 0], 0][:, None] * dy - seg[k[:, 0], 1][:, None] * dx)
-    cross = np.take_along_axis(cross, k, axis=1).reshape(len(ys), len(xs))
-    return (pick(inside).astype(np.float64), s.astype(np.float64), r.astype(np.float64),
-            cross.astype(np.float64))
+    # past either end the position keeps growing, so textures run on over the rounded caps
+    t_free = (rx * seg[None, :, 0] + ry * seg[None, :, 1]) / len2[None]
+    t_end = np.where(k == n - 2, np.maximum(pick(t_free).reshape(-1, 1), 0.0),
+                     pick(t).reshape(-1, 1))
+    t_end = np.where(k == 0, np.minimum(pick(t_free).reshape(-1, 1), 1.0), t_end)
+    seg_len = np.sqrt(len2)
+    cum = np.concatenate([[0.0], np.cumsum(seg_len)])
+    s_px = (cum[k] + t_end * seg_len[k]).reshape(shape)
+    hw = np.maximum(pick(hw_all), 1e-6)
+    r = np.clip(pick(dist) / hw, 0.0, 1.0)
+    cross = pick((seg[:, 0][None] * dy - seg[:, 1][None] * dx) / seg_len[None])
+    return (sd.astype(np.float64), s_px.astype(np.float64), r.astype(np.float64),
+            cross.astype(np.float64), hw.astype(np.float64))
 
 
 def _width_profile(s: np.ndarray) -> np.ndarray:
     """Half width along the tongue (1 = widest): squeezed by the lips at the root, tapered tip."""
-    grow = 0.72 + 0.28 * np.sin(np.pi / 2 * np.clip(s / 0.55, 0.0, 1.0))
-    taper = 1.0 - 0.22 * np.clip((s - 0.6) / 0.4, 0.0, 1.0) ** 2
+    grow = 0.88 + 0.12 * np.sin(np.pi / 2 * np.clip(s / 0.45, 0.0, 1.0))
+    taper = 1.0 - 0.1 * np.clip((s - 0.6) / 0.4, 0.0, 1.0) ** 2
     return grow * taper
 
 
-def _surface_noise(rng: np.random.Generator, s: np.ndarray, u: np.ndarray,
+def _surface_noise(rng: np.random.Generator, back: np.ndarray, across: np.ndarray,
                    ) -> tuple[np.ndarray, np.ndarray]:
-    """Papillae and mottling fixed to the tongue surface (s along, u across), so a tongue drawn
-    again with the same seed keeps its texture from frame to frame instead of shimmering."""
-    fine_tex = cv2.GaussianBlur(rng.standard_normal((160, 56)).astype(np.float32), (0, 0), 0.7)
-    coarse_tex = cv2.resize(rng.standard_normal((12, 5)).astype(np.float32), (56, 160),
+    """Papillae and mottling fixed to the tongue surface (texels back from the tip, across),
+    so a tongue drawn again with the same seed keeps its texture instead of shimmering."""
+    fine_tex = cv2.GaussianBlur(rng.standard_normal((128, 96)).astype(np.float32), (0, 0), 0.9)
+    coarse_tex = cv2.resize(rng.standard_normal((12, 9)).astype(np.float32), (96, 128),
                             interpolation=cv2.INTER_CUBIC)
-    map_x = ((np.clip(u, -1.0, 1.0) + 1.0) / 2.0 * 55.0).astype(np.float32)
-    map_y = (np.clip(s, 0.0, 1.0) * 159.0).astype(np.float32)
+    map_x = (np.clip(across, -47.0, 47.0) + 48.0).astype(np.float32)
+    map_y = (np.clip(back, -4.0, 120.0) + 4.0).astype(np.float32)
     out = []
     for tex in (fine_tex, coarse_tex):
         tex = (tex - tex.mean()) / max(float(tex.std()), 1e-6)
@@ -363,7 +386,8 @@ def _draw(img: np.ndarray, p: np.ndarray, extension: float, d: np.ndarray,
                             (float(root[0]), float(root[1])), False) < 0:
         root = centre.copy()
     exit_at = _ray_exit(poly, root, d, 4.0 * mw)
-    hw_max = style.width * mw
+    # seen from the front a tongue pushed sideways or up looks narrower than one hanging down
+    hw_max = style.width * mw * (0.78 + 0.22 * max(float(d @ f.y_axis), 0.0))
     # sideways and upwards the tongue cannot reach as far as straight out and down
     reach_out = style.length * mw * (0.55 + 0.45 * max(float(d @ f.y_axis), 0.0))
     reach = extension * (exit_at + reach_out + 0.2 * hw_max)
@@ -396,48 +420,67 @@ def _draw(img: np.ndarray, p: np.ndarray, extension: float, d: np.ndarray,
     gx0, gy0 = max(gx0, x0), max(gy0, y0)
     gx1, gy1 = min(gx1, x1), min(gy1, y1)
     sd = np.full(ys.shape, 1e3)
-    s = np.zeros(ys.shape)
+    s_px = np.zeros(ys.shape)
     r = np.ones(ys.shape)
-    cross = np.zeros(ys.shape)
+    u_px = np.zeros(ys.shape)
+    hw = np.ones(ys.shape)
     if gx1 > gx0 and gy1 > gy0:
         sub = (slice(gy0 - y0, gy1 - y0), slice(gx0 - x0, gx1 - x0))
-        sd[sub], s[sub], r[sub], cross[sub] = _centreline_coords(
+        sd[sub], s_px[sub], r[sub], u_px[sub], hw[sub] = _centreline_coords(
             np.arange(gx0, gx1), np.arange(gy0, gy1), line, hw_knots)
-    u = np.sign(cross) * np.clip(r, 0.0, 1.0)
+    total = centre_len + end_r
+    s = s_px / max(total, 1e-6)  # 0 at the root, 1 at the tip
+    u = np.clip(u_px / hw, -1.0, 1.0)
     if going_up:
         u = -u
-    alpha = np.clip(0.5 - sd / 1.0, 0.0, 1.0).astype(np.float32)
+    # edges as soft as the photo around them (portraits are often upscaled, webcams are soft)
+    soft = 0.8 + 0.006 * mw
+    alpha = np.clip(0.5 - sd / soft, 0.0, 1.0).astype(np.float32)
     nz = np.sqrt(np.clip(1.0 - r ** 2, 0.0, 1.0))
-    along = s * (centre_len + end_r)
+    along = s_px
     # colour under this light
-    light = np.sqrt(max(skin[0], 5.0) / 65.0)
+    light = _light_gain(skin)
     base_l = style.lightness * light
     base_a = style.redness + 0.35 * (skin[1] - 14.0)
     base_b = style.yellowness + 0.45 * (skin[2] - 18.0)
-    shade = 0.6 + 0.4 * nz ** 0.6
-    inside_mouth = 0.55 + 0.45 * _smoothstep((along - exit_at + 0.1 * mw) / (0.3 * mw))
-    env = _smoothstep(s / 0.12) * (1.0 - _smoothstep((s - 0.45) / 0.35))
-    groove = np.exp(-(u / 0.1) ** 2) * env * style.groove
-    hl = np.zeros_like(u)
-    for side in (-1.0, 1.0):
-        hl += np.exp(-((u - side * 0.4) / 0.2) ** 2 - ((s - 0.5) / 0.22) ** 2)
-    hl += 0.6 * np.exp(-(u / 0.3) ** 2 - ((s - 0.9) / 0.1) ** 2)
-    hl *= nz * style.gloss * (0.5 if going_up else 1.0) * _smoothstep(reach / (0.6 * mw))
-    fine, coarse = _surface_noise(rng, s, u)
+    # surface normal: round across, tilting from facing up (at the lips) to forward (the tip)
+    grown = float(_smoothstep(np.array(reach / (0.6 * mw))))
+    across = np.array([-d[1], d[0], 0.0])
+    along3 = np.array([d[0], d[1], 0.0])
+    tilt = 0.55 * (1.0 - _smoothstep(s / 0.6)) - 0.25 * _smoothstep((s - 0.65) / 0.35)
+    nvec = (u[..., None] * across + (tilt * nz)[..., None] * -along3
+            + nz[..., None] * np.array([0.0, 0.0, 1.0]))
+    nvec /= np.maximum(np.linalg.norm(nvec, axis=2, keepdims=True), 1e-6)
+    lamp = np.array([0.3, -0.35, 0.89])
+    lamp /= np.linalg.norm(lamp)
+    half = lamp + np.array([0.0, 0.0, 1.0])
+    half /= np.linalg.norm(half)
+    diffuse = np.clip(nvec @ lamp, 0.0, 1.0)
+    ndoth = np.clip(nvec @ half, 0.0, 1.0)
+    # texture anchored at the tip, in face-scaled texels: it slides out with the tongue
+    texel = max(mw / 70.0, 0.6)
+    fine, coarse = _surface_noise(rng, (total - s_px) / texel, u_px / texel)
+    spec = (1.2 * ndoth ** 40 * (0.6 + 0.4 * np.clip(fine, -1.0, 1.0)) + 0.25 * ndoth ** 8)
+    side = 1.0 if d[1] >= 0 else -1.0
+    spec += 0.45 * np.exp(-((u - 0.35 * side) / 0.22) ** 2 - ((s - 0.4) / 0.18) ** 2) * nz
+    spec *= style.gloss * grown * (0.5 if going_up else 1.0)
+    inside_mouth = 0.6 + 0.4 * _smoothstep((along - exit_at + 0.05 * mw) / (0.2 * mw))
+    env = _smoothstep(s / 0.12) * (1.0 - _smoothstep((s - 0.5) / 0.35))
+    groove = np.exp(-(u / 0.1) ** 2) * env * style.groove * grown
     lab = np.empty((*ys.shape, 3), np.float64)
-    lab[..., 0] = (base_l * shade * inside_mouth - 11.0 * groove
-                   + 3.0 * _smoothstep((s - 0.6) / 0.4)
-                   + style.texture * (1.8 * fine + 1.5 * coarse))
-    glints = np.clip(fine - 1.8, 0.0, 1.0) * nz * _smoothstep((along - exit_at) / (0.1 * mw))
-    lab[..., 0] += (np.clip(hl, 0.0, 1.0) * 0.35 + glints * 0.25 * style.gloss) * (
-        100.0 - lab[..., 0])
-    chroma = 1.0 - 0.55 * np.clip(hl, 0.0, 1.0)
-    lab[..., 1] = (base_a + 4.0 * groove + 2.0 * (1 - nz) + style.texture * 1.2 * coarse) * chroma
-    lab[..., 2] = (base_b - 2.0 * (1 - nz)) * chroma
+    coating = np.exp(-(u / 0.55) ** 2) * (1.0 - _smoothstep((s - 0.3) / 0.6))
+    lab[..., 0] = (base_l * (0.45 + 0.6 * diffuse) * inside_mouth - 9.0 * groove
+                   + 5.0 * coating * grown + style.texture * (0.8 * fine + 0.3 * coarse))
+    spec = np.clip(spec * inside_mouth, 0.0, 1.0)
+    lab[..., 0] += spec * (100.0 - lab[..., 0]) * 0.55
+    chroma = (1.0 - 0.6 * spec) * (1.0 - 0.15 * coating * grown)
+    rim = 1.0 - nz
+    lab[..., 1] = (base_a + 4.0 * groove + 5.0 * rim + style.texture * 1.5 * coarse) * chroma
+    lab[..., 2] = (base_b - 3.0 * rim) * chroma
     if going_up:
-        lab[..., 0] -= 6.0  # the underside is darker and bluer
-        lab[..., 2] -= 6.0
+        lab[..., 2] -= 5.0  # the underside is bluer
     lab[..., 0] = np.clip(lab[..., 0], 0.0, 100.0)
+    lab[..., 1:] *= _chroma_gain(skin)
     tongue = _lab_to_bgr(lab.astype(np.float32)) * 255.0
     # the lip it slides under hides its root
     qx = f.local(pix)[:, 0].reshape(ys.shape)
@@ -448,6 +491,12 @@ def _draw(img: np.ndarray, p: np.ndarray, extension: float, d: np.ndarray,
     else:
         lip = _contour_y(f, p, lmk.UPPER_LIP_INNER, qx)
         hidden = _smoothstep((lip - qy) / 1.5 + 0.5)
+    # until it has slid past the lips, the tongue is seen only through the mouth opening
+    opening = _polygon_alpha(ys.shape, poly, np.array([x0, y0], dtype=np.float64))
+    out_part = _smoothstep((along - exit_at) / 1.0 + 0.5).astype(np.float32)
+    out_part = np.maximum(out_part, np.float32(_smoothstep(np.array((reach - exit_at)
+                                                                    / (0.12 * mw)))))
+    hidden = np.maximum(hidden, 1.0 - np.maximum(opening, out_part))
     visible = alpha * (1.0 - hidden.astype(np.float32))
     # soft shadow the tongue casts on the lip and chin below it
     light_dir = f.y_axis * 0.06 * mw

@@ -21,7 +21,8 @@ class Variation:
     noise: float = 0.0  # sensor noise sigma in 8-bit levels, 0..40
     blur: float = 0.0  # Gaussian blur sigma in pixels, 0..6
     jpeg: int = 0  # JPEG quality of a re-compression pass, 0 = off, else 5..100
-    scale: float = 1.0  # face size relative to the default framing, 0.4..2
+    scale: float = 1.0  # face size relative to the default framing, 0.4..2 (the photo always
+    # fills the frame, so a small portrait cannot shrink below that)
     offset: tuple[float, float] = (0.0, 0.0)  # face shift in fractions of the frame, -0.3..0.3
 
     def __post_init__(self) -> None:
