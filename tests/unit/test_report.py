@@ -61,6 +61,8 @@ def test_summary_figures_overall_and_per_source(results, tmp_path):
     # frames 10..19 truth, 11..21 state, frame 9 ignored: tp 9, fp 2, fn 1
     assert (v["frame_tp"], v["frame_fp"], v["frame_fn"], v["frames_ambiguous"]) == (9, 2, 1, 1)
     assert (v["events_total"], v["events_hit"], v["false_events"]) == (1, 1, 0)
+    # probability = state: 9 of 10 positives score 1, 2 of 19 negatives score 1
+    assert v["frame_auc"] == pytest.approx((9 * 17 + 0.5 * (9 * 2 + 1 * 17)) / (10 * 19))
     assert v["onset_latency_ms_median"] == pytest.approx(100.0)
     assert v["onset_latency_frames_median"] == 1.0
     n = s["negatives"]
