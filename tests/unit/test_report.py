@@ -82,3 +82,17 @@ def test_table_lists_sections_sources_and_no_face_items(results):
     for text in ("IMAGES", "MIXED VIDEOS", "NEGATIVE VIDEOS", "DIRECTION CONFUSION",
                  "NO FACE FOUND: 2", "  d.jpg", "  n.mp4", "  A ", "  B "):
         assert text in table
+
+
+def test_an_unreadable_clip_is_reported_not_raised(tmp_path):
+    from tongue_mirror.evaluation.runner import run_video
+    from tongue_mirror.gesture import GestureConfig
+
+    bad = tmp_path / "broken.mp4"
+    bad.write_bytes(b"not a video at all")
+    item = VideoItem(bad, "broken.mp4", "x", (), mixed=False)
+    result = run_video(item, detector=None, gesture_config=GestureConfig())
+    assert result.n_frames == 0 and "cannot open video" in result.error
+    summary = summarize([], [result], detector="baseline", dataset="x")
+    assert summary["errors"] == [{"path": "broken.mp4", "error": result.error}]
+    assert "ERRORS: 1" in format_table(summary)
