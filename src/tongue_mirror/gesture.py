@@ -1,7 +1,8 @@
 """Turns noisy per-frame tongue probabilities into clean, prompt tongue_out_start/_end events.
 
 The start event is emitted on the frame where the evidence becomes sufficient (a run of
-`confirm_frames` consecutive frames at or above `on_threshold`), never back-dated: the latency a
+`confirm_frames` consecutive frames at or above `on_threshold`, or, if enabled, one frame at or
+above `instant_threshold`), never back-dated: the latency a
 user feels is the latency the evaluation measures. Once out, the gesture is held for at least
 `min_on_s` and ends only after `release_frames` consecutive frames below `off_threshold`, so a
 held tongue does not flicker and a single dropout does not end it. After an end, a new start
@@ -30,6 +31,9 @@ class GestureConfig:
     min_on_s: float = 0.2  # an out-interval lasts at least this long (start to end)
     min_off_s: float = 0.1  # after an end, no new start for this long
     smoothing_s: float = 0.0  # EMA time constant in seconds (0 = off); time-based, fps-independent
+    # Opt-in: one raw frame at or above this starts at once (saves a frame of latency, but then a
+    # single very confident noisy frame can start a gesture). None = always confirm.
+    instant_threshold: float | None = None
 
     def __post_init__(self) -> None:
         for name in ("on_threshold", "off_threshold"):
@@ -43,6 +47,9 @@ class GestureConfig:
             )
         if self.confirm_frames < 2:
             raise ValueError("confirm_frames must be >= 2 so a single noisy frame never starts")
+        if self.instant_threshold is not None and not (
+                self.on_threshold < self.instant_threshold <= 1.0):
+            raise ValueError("instant_threshold must be above on_threshold and at most 1")
         if self.release_frames < 1:
             raise ValueError("release_frames must be >= 1")
         for name in ("min_on_s", "min_off_s", "smoothing_s"):
@@ -121,7 +128,9 @@ class GestureTracker:
 
         if not self._is_out:
             rested = self._last_end_t is None or t - self._last_end_t >= cfg.min_off_s
-            if self._high_run >= cfg.confirm_frames and rested:
+            instant = (cfg.instant_threshold is not None and self._high_run >= 1
+                       and raw >= cfg.instant_threshold)
+            if (self._high_run >= cfg.confirm_frames or instant) and rested:
                 self._is_out = True
                 self._since = t
                 since = self._high_run_t if self._high_run_t is not None else t

@@ -47,6 +47,14 @@ def test_single_spike_starts_nothing_even_at_full_confidence():
     assert events == []
 
 
+def test_opt_in_instant_threshold_starts_on_the_first_strong_frame():
+    cfg = GestureConfig(instant_threshold=0.95)
+    _, events = run([0.0] * 5 + [0.97] * 5 + [0.0] * 10, cfg)
+    assert [e.frame for e in events if e.event == TONGUE_OUT_START] == [5]
+    _, events = run([0.0] * 5 + [0.9] * 5 + [0.0] * 10, cfg)  # below it: confirmed as usual
+    assert [e.frame for e in events if e.event == TONGUE_OUT_START] == [6]
+
+
 def test_hysteresis_holds_between_thresholds():
     cfg = GestureConfig(on_threshold=0.7, off_threshold=0.3)
     probs = [0.9] * 5 + [0.5] * 20 + [0.2] * 3
@@ -108,6 +116,8 @@ def test_nan_probability_is_treated_as_no_evidence():
     {"min_on_s": -1.0},
     {"min_off_s": float("nan")},
     {"smoothing_s": -0.1},
+    {"instant_threshold": 0.5},
+    {"instant_threshold": 1.2},
 ])
 def test_config_rejects_bad_values(kwargs):
     with pytest.raises(ValueError):
@@ -124,12 +134,14 @@ configs = st.builds(
     min_off_s=st.floats(0.0, 1.0),
     smoothing_s=st.sampled_from([0.0, 0.02, 0.1, 0.5]),
 )
+instant_configs = st.builds(GestureConfig, instant_threshold=st.floats(0.61, 1.0),
+                            min_on_s=st.floats(0.0, 1.0), min_off_s=st.floats(0.0, 1.0))
 probabilities = st.lists(st.floats(0.0, 1.0), min_size=1, max_size=200)
 intervals = st.lists(st.floats(0.005, 0.2), min_size=200, max_size=200)
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
-@given(configs, probabilities, intervals)
+@given(st.one_of(configs, instant_configs), probabilities, intervals)
 def test_events_alternate_and_respect_minimum_durations(cfg, probs, dts):
     _, events = run(probs, cfg, dts=dts)
     kinds = [e.event for e in events]
@@ -150,6 +162,18 @@ def test_a_single_frame_spike_never_causes_an_event(cfg, before, after, spike, d
     tail = data.draw(st.lists(low, min_size=after, max_size=after))
     probs = [*head, spike, *tail]
     _, events = run(probs, cfg)
+    assert events == []
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(instant_configs, st.integers(0, 60), st.integers(0, 60), st.data())
+def test_with_instant_starts_a_spike_below_the_instant_threshold_starts_nothing(
+        cfg, before, after, data):
+    low = st.floats(0.0, cfg.on_threshold, exclude_max=True)
+    spike = data.draw(st.floats(0.0, cfg.instant_threshold, exclude_max=True))
+    head = data.draw(st.lists(low, min_size=before, max_size=before))
+    tail = data.draw(st.lists(low, min_size=after, max_size=after))
+    _, events = run([*head, spike, *tail], cfg)
     assert events == []
 
 

@@ -127,6 +127,14 @@ def test_one_event_in_overlapping_windows_goes_to_the_unhit_interval():
     assert len(m.hits) == 2 and m.duplicate_events == ()
 
 
+def test_ambiguous_lead_in_widens_the_window_and_lone_ambiguous_starts_count_neither_way():
+    lead_in = LabelledInterval(1.5, 1.9, 45, 59)  # touches IV1 (starts at frame 60)
+    lone = LabelledInterval(7.0, 7.5, 210, 225)
+    m = match_events([(1.6, 48), (7.2, 216)], [IV1], tolerance_s=0.0, ambiguous=[lead_in, lone])
+    assert len(m.hits) == 1 and m.latencies_frames.tolist() == [-12.0]
+    assert m.false_events == () and m.ambiguous_events == ((7.2, 216),)
+
+
 def test_median_p90_and_per_minute():
     med, p90 = median_and_p90([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     assert med == 5.5 and p90 == pytest.approx(9.1)

@@ -61,6 +61,8 @@ def test_summary_figures_overall_and_per_source(results, tmp_path):
     # frames 10..19 truth, 11..21 state, frame 9 ignored: tp 9, fp 2, fn 1
     assert (v["frame_tp"], v["frame_fp"], v["frame_fn"], v["frames_ambiguous"]) == (9, 2, 1, 1)
     assert (v["events_total"], v["events_hit"], v["false_events"]) == (1, 1, 0)
+    # probability = state: 9 of 10 positives score 1, 2 of 19 negatives score 1
+    assert v["frame_auc"] == pytest.approx((9 * 17 + 0.5 * (9 * 2 + 1 * 17)) / (10 * 19))
     assert v["onset_latency_ms_median"] == pytest.approx(100.0)
     assert v["onset_latency_frames_median"] == 1.0
     n = s["negatives"]
@@ -80,3 +82,17 @@ def test_table_lists_sections_sources_and_no_face_items(results):
     for text in ("IMAGES", "MIXED VIDEOS", "NEGATIVE VIDEOS", "DIRECTION CONFUSION",
                  "NO FACE FOUND: 2", "  d.jpg", "  n.mp4", "  A ", "  B "):
         assert text in table
+
+
+def test_an_unreadable_clip_is_reported_not_raised(tmp_path):
+    from tongue_mirror.evaluation.runner import run_video
+    from tongue_mirror.gesture import GestureConfig
+
+    bad = tmp_path / "broken.mp4"
+    bad.write_bytes(b"not a video at all")
+    item = VideoItem(bad, "broken.mp4", "x", (), mixed=False)
+    result = run_video(item, detector=None, gesture_config=GestureConfig())
+    assert result.n_frames == 0 and "cannot open video" in result.error
+    summary = summarize([], [result], detector="baseline", dataset="x")
+    assert summary["errors"] == [{"path": "broken.mp4", "error": result.error}]
+    assert "ERRORS: 1" in format_table(summary)

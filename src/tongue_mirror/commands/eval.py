@@ -26,7 +26,8 @@ def register(subparsers) -> None:
         description="Runs face tracking, a tongue detector and the gesture tracker over a dataset "
         "(a folder with manifest.csv and labels/, a folder of clips with .labels.csv, or one "
         "such clip) and prints photo, clip and false-activation figures, overall and per source.")
-    p.add_argument("dataset", type=Path, metavar="DATASET")
+    p.add_argument("dataset", type=Path, metavar="DATASET",
+                   help="folder with manifest.csv, folder of labelled clips, or one clip")
     p.add_argument("--json", type=Path, metavar="OUT.json", help="also write the figures as JSON")
     p.add_argument("--plots", type=Path, metavar="DIR",
                    help="write a timeline PNG per labelled clip and the photo ROC curve here")

@@ -158,6 +158,7 @@ class EventMatch:
     missed: tuple[LabelledInterval, ...]
     false_events: tuple[tuple[float, int], ...]  # (t, frame) starts outside every interval
     duplicate_events: tuple[tuple[float, int], ...]  # extra starts inside an already-hit interval
+    ambiguous_events: tuple[tuple[float, int], ...] = ()  # starts only in ambiguous stretches
 
     @property
     def latencies_s(self) -> np.ndarray:
@@ -170,28 +171,44 @@ class EventMatch:
         return np.array([f - iv.start_frame for iv, _, f in self.hits], dtype=np.float64)
 
 
+def _window(iv: LabelledInterval, ambiguous: Sequence[LabelledInterval],
+            tolerance_s: float) -> tuple[float, float]:
+    """Times at which a start counts for `iv`: widened over an ambiguous lead-in that touches it."""
+    start = iv.start_s
+    for a in sorted(ambiguous, key=lambda a: -a.start_frame):
+        if a.start_frame < iv.start_frame and a.end_frame >= iv.start_frame - 1:
+            start = min(start, a.start_s)
+    return start - tolerance_s, iv.end_s + tolerance_s
+
+
 def match_events(starts: Sequence[tuple[float, int]], intervals: Sequence[LabelledInterval],
-                 tolerance_s: float = 0.2) -> EventMatch:
+                 tolerance_s: float = 0.2,
+                 ambiguous: Sequence[LabelledInterval] = ()) -> EventMatch:
     """Matches start events (t, frame) to sure intervals.
 
-    A start hits an interval when it falls inside [start_s - tolerance, end_s + tolerance]; the
-    earliest such start is the hit (its time gives the latency), later ones in an already-hit window
-    are duplicates (flicker), starts in no window are false events.
+    A start hits an interval when it falls inside [start_s - tolerance, end_s + tolerance], the
+    start widened over an ambiguous stretch that leads straight into it; the earliest such start is
+    the hit (its time gives the latency), later ones in an already-hit window are duplicates
+    (flicker). Starts in no window are false events, unless they fall in an ambiguous stretch,
+    which counts neither way.
     """
     if tolerance_s < 0:
         raise ValueError("tolerance_s must be >= 0")
     ordered = sorted(intervals, key=lambda iv: iv.start_s)
+    windows = [_window(iv, ambiguous, tolerance_s) for iv in ordered]
     hit: dict[int, tuple[float, int]] = {}
     false_events: list[tuple[float, int]] = []
     duplicates: list[tuple[float, int]] = []
+    unsure: list[tuple[float, int]] = []
     for t, frame in sorted(starts):
-        windows = [i for i, iv in enumerate(ordered)
-                   if iv.start_s - tolerance_s <= t <= iv.end_s + tolerance_s]
-        free = [i for i in windows if i not in hit]
+        inside = [i for i, (lo, hi) in enumerate(windows) if lo <= t <= hi]
+        free = [i for i in inside if i not in hit]
         if free:
             hit[free[0]] = (t, frame)
-        elif windows:
+        elif inside:
             duplicates.append((t, frame))
+        elif any(a.start_s - tolerance_s <= t <= a.end_s + tolerance_s for a in ambiguous):
+            unsure.append((t, frame))
         else:
             false_events.append((t, frame))
     return EventMatch(
@@ -199,6 +216,7 @@ def match_events(starts: Sequence[tuple[float, int]], intervals: Sequence[Labell
         missed=tuple(iv for i, iv in enumerate(ordered) if i not in hit),
         false_events=tuple(false_events),
         duplicate_events=tuple(duplicates),
+        ambiguous_events=tuple(unsure),
     )
 
 

@@ -62,17 +62,26 @@ def video_section(results: list[VideoResult], tolerance_s: float = EVENT_TOLERAN
     """Frame-level and event-level figures on clips with labelled intervals."""
     frames = Counts()
     ignored = 0
-    total = hit = false = dup = 0
+    total = hit = false = dup = unsure_events = 0
+    auc_truth: list[bool] = []
+    auc_scores: list[float] = []
     lat_s: list[float] = []
     lat_f: list[float] = []
     for r in results:
-        c, ign = frame_counts(r.item.frame_truth(r.n_frames), r.is_out.tolist())
+        truth = r.item.frame_truth(r.n_frames)
+        c, ign = frame_counts(truth, r.is_out.tolist())
         frames, ignored = frames + c, ignored + ign
-        m = match_events(r.starts, [iv.labelled() for iv in r.item.sure_intervals], tolerance_s)
+        unsure = [iv.labelled() for iv in r.item.intervals if not iv.sure]
+        m = match_events(r.starts, [iv.labelled() for iv in r.item.sure_intervals], tolerance_s,
+                         ambiguous=unsure)
         total += len(m.hits) + len(m.missed)
         hit += len(m.hits)
         false += len(m.false_events)
         dup += len(m.duplicate_events)
+        unsure_events += len(m.ambiguous_events)
+        in_truth = [v is not None for v in truth]
+        auc_truth.extend(bool(v) for v in truth if v is not None)
+        auc_scores.extend(r.probability[in_truth].tolist())
         lat_s.extend(m.latencies_s.tolist())
         lat_f.extend(m.latencies_frames.tolist())
     prf = precision_recall_f1(frames)
@@ -82,8 +91,9 @@ def video_section(results: list[VideoResult], tolerance_s: float = EVENT_TOLERAN
         "n": len(results), "frames": frames.n, "frames_ambiguous": ignored,
         "frame_tp": frames.tp, "frame_fp": frames.fp, "frame_tn": frames.tn, "frame_fn": frames.fn,
         "frame_precision": prf.precision, "frame_recall": prf.recall, "frame_f1": prf.f1,
+        "frame_auc": roc_auc(auc_truth, auc_scores) if auc_truth else math.nan,
         "events_total": total, "events_hit": hit, "events_missed": total - hit,
-        "false_events": false, "duplicate_events": dup,
+        "false_events": false, "duplicate_events": dup, "ambiguous_events": unsure_events,
         "onset_latency_ms_median": ms_med, "onset_latency_ms_p90": ms_p90,
         "onset_latency_frames_median": f_med, "onset_latency_frames_p90": f_p90,
         "no_face_frames": int(sum(int((~r.face_found).sum()) for r in results)),
@@ -191,7 +201,7 @@ def format_table(summary: dict) -> str:
                    f"{_f(im['auc']):>6} "
                    f"{_f(im['direction_accuracy']):>8} {im['direction_n']:>5} {im['no_face']:>6}")
     out += ["", f"{'MIXED VIDEOS (frames: state vs labels)':<{w}} {'clips':>5} {'frames':>6} "
-            f"{'prec':>6} {'rec':>6} {'F1':>6} {'hit/all':>8} {'false':>5} {'dup':>4} "
+            f"{'prec':>6} {'rec':>6} {'F1':>6} {'AUC':>6} {'hit/all':>8} {'false':>5} {'dup':>4} "
             f"{'lat ms med/p90':>15} {'lat fr med/p90':>15}"]
     for name, sec in _rows(summary):
         v = sec["videos"]
@@ -202,7 +212,8 @@ def format_table(summary: dict) -> str:
         fr = (f"{_f(v['onset_latency_frames_median'], 1)}/"
               f"{_f(v['onset_latency_frames_p90'], 1)}")
         out.append(f"{name:<{w}} {v['n']:>5} {v['frames']:>6} {_f(v['frame_precision']):>6} "
-                   f"{_f(v['frame_recall']):>6} {_f(v['frame_f1']):>6} {hits:>8} "
+                   f"{_f(v['frame_recall']):>6} {_f(v['frame_f1']):>6} {_f(v['frame_auc']):>6} "
+                   f"{hits:>8} "
                    f"{v['false_events']:>5} {v['duplicate_events']:>4} {ms:>15} {fr:>15}")
     out += ["", f"{'NEGATIVE VIDEOS':<{w}} {'clips':>5} {'minutes':>8} {'false act.':>10} "
             f"{'per min':>8}"]

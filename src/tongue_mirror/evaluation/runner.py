@@ -178,11 +178,11 @@ def run_video(item: VideoItem, detector: Detector, gesture_config: GestureConfig
     faces: list[bool] = []
     events: list[GestureEvent] = []
     error = None
-    fps = 0.0
     try:
         frames, fps, close = _decode(item.path)
     except UserError as exc:
-        frames, close, error = iter(()), (lambda: None), str(exc)
+        return VideoResult(item, *(np.zeros(0) for _ in range(4)), np.zeros(0, bool),
+                           np.zeros(0, bool), (), 0.0, str(exc))
     import av
 
     first_time: float | None = None
