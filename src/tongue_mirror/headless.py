@@ -95,13 +95,13 @@ def run_process(source_path: Path, outputs: ProcessOutputs, config: RunConfig,
         info = source.info
         tracker = stack.enter_context(FaceTracker(config.tracker))
         pipeline = build_pipeline(config, tracker)
-        events = stack.enter_context(EventLog(outputs.events)) if outputs.events else None
-        rows = stack.enter_context(FrameLog(outputs.frames)) if outputs.frames else None
         recorder = presenter = None
-        if outputs.video is not None:
+        if outputs.video is not None:  # first: the output most likely to be refused
             presenter = Presenter(Layout.make(config.layout, config.canvas_size))
             recorder = stack.enter_context(
                 VideoRecorder(outputs.video, info.fps or 30.0, config.canvas_size, threaded=True))
+        events = stack.enter_context(EventLog(outputs.events)) if outputs.events else None
+        rows = stack.enter_context(FrameLog(outputs.frames)) if outputs.frames else None
         progress = Progress(info.frame_count, label=source_path.name) if show_progress else None
         options = ViewOptions(mirror=config.mirror, puppet=config.avatar == "puppet")
         hud = Hud(show_help=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -126,7 +127,8 @@ def test_unwritable_output_path(sample, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert_one_line_error(run_cli("process", str(sample), "-o", str(blocker / "out.mp4"),
-                                  "--quiet"), "out.mp4")
+                                  "--events", str(tmp_path / "e.jsonl"), "--frames",
+                                  str(tmp_path / "f.csv"), "--quiet"), "out.mp4")
 
 
 def test_output_may_not_overwrite_the_input(sample, tmp_path):
@@ -136,10 +138,11 @@ def test_output_may_not_overwrite_the_input(sample, tmp_path):
     assert clip.read_bytes() == sample.read_bytes()
 
 
-def test_bad_option_values_are_one_line_errors(sample):
+def test_bad_option_values_are_one_line_errors(sample, tmp_path):
     proc = run_cli("process", str(sample), "--canvas", "huge")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "WIDTHxHEIGHT" in proc.stderr
-    assert_one_line_error(run_cli("process", str(sample), "--inhibition", "7"), "inhibition")
+    assert_one_line_error(run_cli("process", str(sample), "--inhibition", "7", "--events",
+                                  str(tmp_path / "e.jsonl")), "inhibition")
 
 
 def test_live_without_a_display_points_to_process(monkeypatch, capsys):
@@ -150,9 +153,9 @@ def test_live_without_a_display_points_to_process(monkeypatch, capsys):
     assert "no display" in err and "process" in err
 
 
-def test_an_explicit_camera_that_does_not_open_is_an_error(monkeypatch):
-    monkeypatch.setenv("DISPLAY", ":12345")  # pretend there is a screen: the camera fails first
+def test_an_explicit_camera_that_does_not_open_is_an_error():
+    # Pretend there is a screen, so the camera is what fails.
     proc = subprocess.run([sys.executable, "-m", "tongue_mirror", "live", "--camera", "7"],
                           capture_output=True, text=True, timeout=60, cwd=REPO,
-                          env={**__import__("os").environ, "DISPLAY": ":12345"})
+                          env={**os.environ, "DISPLAY": ":12345"})
     assert_one_line_error(proc, "camera 7")

@@ -13,19 +13,22 @@ from tongue_mirror.recorder import VideoRecorder
 from tongue_mirror.replay_buffer import ReplayBuffer
 from tongue_mirror.sources import PacedSource, VideoFileSource
 
-SAMPLE = "samples/astronaut_zoom.mp4"
+SAMPLE = "samples/astronaut_tongue.mp4"
 
 
-def test_bundled_sample_is_a_small_4s_vga_clip() -> None:
-    path = asset_path(SAMPLE)
-    assert path.stat().st_size < 500 * 1024
-    with VideoFileSource(path) as src:
-        info = src.info
-        frames = list(src)
-    assert (info.width, info.height, info.fps, info.frame_count) == (640, 480, 30.0, 120)
-    assert len(frames) == 120 and src.lost_frames == 0
-    # it zooms: the first and last frames differ a lot
-    assert np.abs(frames[0].image.astype(int) - frames[-1].image).mean() > 20
+def test_bundled_samples_are_small_labelled_vga_clips() -> None:
+    clips = sorted(asset_path("samples").glob("*.mp4"))
+    assert len(clips) >= 2
+    for path in clips:
+        assert path.stat().st_size < 500 * 1024
+        assert path.with_suffix(".labels.csv").is_file()
+        with VideoFileSource(path) as src:
+            info = src.info
+            frames = list(src)
+        assert (info.width, info.height, info.fps) == (640, 480, 30.0)
+        assert len(frames) == info.frame_count and src.lost_frames == 0
+        # the performer moves: first and last frames differ
+        assert np.abs(frames[0].image.astype(int) - frames[-1].image).mean() > 1
 
 
 def test_demo_loop_sample_to_recorder_and_replay(tmp_path: Path) -> None:
@@ -43,10 +46,10 @@ def test_demo_loop_sample_to_recorder_and_replay(tmp_path: Path) -> None:
         for frame in src:
             rec.write(frame.image, frame.t)
             replay.push(frame.image, frame.t)
-            if frame.index == 150:  # past the end of the 120-frame sample: it looped
+            if frame.index == 240:  # past the end of the 180-frame sample: it looped
                 break
     assert replay.save(tmp_path / "replay.mp4") == 61
     with av.open(str(tmp_path / "demo.mp4")) as container:
         times = [f.time for f in container.decode(video=0)]
-    assert len(times) == 151
+    assert len(times) == 241
     assert all(b > a for a, b in itertools.pairwise(times))
