@@ -107,7 +107,10 @@ class Pipeline:
         reading, patch = self._read(frame.image, face)
         t2 = time.perf_counter()
         tongue = self.gesture.update(reading, frame.t, frame.index)
-        neural = self.circuit.advance_to(frame.t, observed_from(reading, face), frame.index)
+        # The baby sees a tongue while the gesture tracker says it is out: debounced, so noise
+        # never makes it imitate, and a step, so it imitates with the same latency every time.
+        observed = {**observed_from(reading, face), "tongue": float(tongue.is_out)}
+        neural = self.circuit.advance_to(frame.t, observed, frame.index)
         t3 = time.perf_counter()
         drive = self._drive(frame, face, reading, neural, self.mirror)
         pose = self.animator.step(frame.t, drive)
