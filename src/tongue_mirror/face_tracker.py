@@ -11,6 +11,7 @@ import numpy as np
 
 from tongue_mirror.assets import verified_model
 from tongue_mirror.errors import UserError
+from tongue_mirror.native_log import quiet_native_stderr
 from tongue_mirror.values import FaceObservation, Frame
 
 
@@ -69,6 +70,7 @@ class FaceTracker:
     def __init__(self, config: TrackerConfig = TrackerConfig()) -> None:
         self.config = config
         self._landmarker = None
+        self._warm = False
         self._last_ms = -1
         self._offset_ms = 0.0
 
@@ -83,7 +85,8 @@ class FaceTracker:
         """Loads the model (checked against its hash)."""
         if self._landmarker is not None:
             return
-        from mediapipe.tasks.python import BaseOptions, vision
+        with quiet_native_stderr():  # absl's "logging before InitGoogle" note comes at import
+            from mediapipe.tasks.python import BaseOptions, vision
 
         model = verified_model(self.config.model_path)
         options = vision.FaceLandmarkerOptions(
@@ -97,9 +100,11 @@ class FaceTracker:
             output_facial_transformation_matrixes=True,
         )
         try:
-            self._landmarker = vision.FaceLandmarker.create_from_options(options)
+            with quiet_native_stderr():
+                self._landmarker = vision.FaceLandmarker.create_from_options(options)
         except (RuntimeError, ValueError) as exc:
             raise UserError(f"cannot load face model {model}: {exc}") from exc
+        self._warm = False
 
     def close(self) -> None:
         """Releases the MediaPipe graph (explicitly: its finaliser is noisy at interpreter exit)."""
@@ -134,7 +139,12 @@ class FaceTracker:
                                interpolation=cv2.INTER_AREA)
         rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
         mp_image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        result = self._landmarker.detect_for_video(mp_image, self._timestamp_ms(frame.t))
+        if self._warm:
+            result = self._landmarker.detect_for_video(mp_image, self._timestamp_ms(frame.t))
+        else:  # the first call logs the delegate and graph set-up to fd 2
+            with quiet_native_stderr():
+                result = self._landmarker.detect_for_video(mp_image, self._timestamp_ms(frame.t))
+            self._warm = True
         ih, iw = rgb.shape[:2]
         faces = []
         for i, lms in enumerate(result.face_landmarks or []):
