@@ -24,7 +24,7 @@ class TrackerConfig:
     min_detection_confidence: float = 0.5
     min_presence_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
-    max_input_side: int = 0  # downscale larger frames before the landmarker; 0 = never
+    max_input_side: int = 1280  # downscale larger frames (4K) before the landmarker; 0 = never
 
     def __post_init__(self) -> None:
         if self.max_faces < 1:
@@ -71,6 +71,7 @@ class FaceTracker:
         self.config = config
         self._landmarker = None
         self._warm = False
+        self._followed: tuple[float, float] | None = None
         self._last_ms = -1
         self._offset_ms = 0.0
 
@@ -156,6 +157,27 @@ class FaceTracker:
         return faces
 
     def track(self, frame: Frame) -> FaceObservation | None:
-        """The most prominent face, or None."""
+        """The face to follow: the one followed so far unless another is much larger, or None."""
         faces = self.track_all(frame)
-        return faces[0] if faces else None
+        chosen = choose_face(faces, self._followed)
+        self._followed = chosen.center if chosen is not None else self._followed
+        return chosen
+
+    def forget_face(self) -> None:
+        """Next person: follow whoever is most prominent from now on."""
+        self._followed = None
+
+
+SWITCH_RATIO = 1.5  # another face must be this much wider to take over: no flicker between people
+
+
+def choose_face(faces: list[FaceObservation], followed: tuple[float, float] | None
+                ) -> FaceObservation | None:
+    """The face nearest the one followed, unless the largest is SWITCH_RATIO times wider."""
+    if not faces:
+        return None
+    largest = max(faces, key=lambda f: f.width)
+    if followed is None:
+        return largest
+    nearest = min(faces, key=lambda f: math.dist(f.center, followed))
+    return largest if largest.width > SWITCH_RATIO * nearest.width else nearest

@@ -88,6 +88,9 @@ class Pipeline:
         self.gesture.reset()
         self.circuit.reset()
         self._drive.reset()
+        forget = getattr(self.tracker, "forget_face", None)
+        if forget is not None:
+            forget()
 
     def _read(self, image: np.ndarray, face: FaceObservation | None
               ) -> tuple[TongueReading, np.ndarray | None]:

@@ -77,8 +77,10 @@ class PacedSource(FrameSource):
             due = start + slot * period
             if due > now:
                 self._sleep(due - now)
+            # A camera captured this slot's frame when it was due, even if we take it late.
+            late = max(0.0, self._clock() - due)
             yield Frame(image=frame.image, t=slot * period, index=slot,
-                        capture_time=time.perf_counter())
+                        capture_time=time.perf_counter() - late)
             slot += 1
 
 

@@ -11,8 +11,8 @@ import pytest
 from tongue_mirror import landmarks as lm
 from tongue_mirror.assets import sha256_of, verified_model
 from tongue_mirror.errors import UserError
-from tongue_mirror.face_tracker import FaceTracker, TrackerConfig, euler_from_matrix
-from tongue_mirror.values import Frame
+from tongue_mirror.face_tracker import FaceTracker, TrackerConfig, choose_face, euler_from_matrix
+from tongue_mirror.values import FaceObservation, Frame
 
 
 def test_astronaut_face_is_found_with_478_points_and_blendshapes(tracker, astronaut_bgr):
@@ -83,3 +83,27 @@ def test_shipped_model_matches_its_hash():
 def test_missing_model_override_is_a_user_error(tmp_path):
     with pytest.raises(UserError):
         verified_model(tmp_path / "nope.task")
+
+
+def _face_at(cx: float, width: float) -> FaceObservation:
+    return FaceObservation(landmarks=np.zeros((478, 3), np.float32), blendshapes={},
+                           transform=np.eye(4), yaw=0.0, pitch=0.0, roll=0.0,
+                           bbox=(cx - width / 2, 100.0, cx + width / 2, 100.0 + width),
+                           image_size=(1280, 720))
+
+
+def test_the_followed_face_is_kept_unless_another_is_much_larger():
+    left, right = _face_at(300, 200), _face_at(900, 230)
+    assert choose_face([left, right], None) is right  # nobody followed yet: the largest
+    assert choose_face([left, right], left.center) is left  # similar sizes: no switch
+    big = _face_at(900, 320)
+    assert choose_face([left, big], left.center) is big  # much larger: it takes over
+    assert choose_face([], left.center) is None
+
+
+def test_four_k_frames_are_downscaled_for_the_landmarker(astronaut_bgr):
+    big = cv2.resize(astronaut_bgr, (3840, 3840))
+    with FaceTracker() as t:
+        face = t.track(Frame(big, 0.0, 0))
+    assert face is not None and face.image_size == (3840, 3840)
+    assert 600 < face.width < 750  # ~90 px in the 512-px photo, times 7.5
