@@ -71,3 +71,24 @@ class Window:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class NullWindow:
+    """A window that shows nothing: the live loop headless (benchmarks, soak runs)."""
+
+    def __init__(self, on_show=None) -> None:
+        self._on_show = on_show
+        self.shown = 0
+
+    def show(self, canvas: np.ndarray, wait_ms: int = 1) -> int | None:
+        """Counts the frame and calls the hook; never a key."""
+        self.shown += 1
+        if self._on_show is not None:
+            self._on_show(canvas)
+        return None
+
+    def toggle_fullscreen(self) -> None:
+        """Nothing to toggle."""
+
+    def is_open(self) -> bool:
+        return True
