@@ -24,6 +24,7 @@ import numpy as np
 
 from tongue_mirror.errors import UserError
 from tongue_mirror.synth import expressions as ex
+from tongue_mirror.synth.eyelids import close_eyes
 from tongue_mirror.synth.face_warp import FaceMesh, warp
 from tongue_mirror.synth.labels import labels_path, write_labels
 from tongue_mirror.synth.script import TONGUE_DIRECTIONS, Step, script_seconds
@@ -245,7 +246,9 @@ class Performer:
         """One frame for a pose: BGR image, tongue mask, tongue tip past the lower lip."""
         lms = self.posed_landmarks(pose)
         img = warp(self.base, self.mesh.points, self.mesh.control_points(lms),
-                   self.mesh.triangles)
+                   self.mesh.triangles, step=2)
+        e = pose.expression
+        img = close_eyes(img, lms, (e.blink_left, e.blink_right))
         opened = ex.mouth_gap(lms) - self.gap0 * pose.expression.scale
         if opened > 0.3:
             painted = paint_mouth_interior(img, lms, style=self.style,
