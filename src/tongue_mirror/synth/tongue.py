@@ -227,6 +227,9 @@ def paint_mouth_interior(image: np.ndarray, landmarks: np.ndarray,
         lab[..., 2] = lab[..., 2] * (1 - m) + style.yellowness * 0.7 * m
     # shadow of the lips on everything inside
     lab[..., 0] *= 0.55 + 0.45 * _smoothstep(depth * 2.5)
+    # the light's colour cast, as the cheeks show it, falls on teeth and cavity too
+    lab[..., 1] += 0.5 * (skin[1] - 14.0)
+    lab[..., 2] += 0.6 * (skin[2] - 18.0)
     lab[..., 1:] *= _chroma_gain(skin)
     bgr = _lab_to_bgr(lab.astype(np.float32)) * 255.0
     a = cv2.GaussianBlur(alpha, (0, 0), 0.6)[..., None]
