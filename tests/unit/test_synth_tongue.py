@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tongue_mirror import landmarks as lmk
-from tongue_mirror.synth.tongue import TongueStyle, render_tongue
+from tongue_mirror.synth.tongue import TongueStyle, face_direction, render_tongue
 
 skimage_data = pytest.importorskip("skimage.data")
 
@@ -82,3 +82,17 @@ def test_bad_arguments_are_rejected(face):
         render_tongue(image, lms, 0.5, (0.0, 0.0))
     with pytest.raises(ValueError):
         TongueStyle(width=3.0)
+
+
+def test_face_direction_follows_a_tilted_head(face):
+    _, lms = face
+    angle = np.deg2rad(30.0)
+    rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    tilted = lms.copy()
+    tilted[:, :2] = lms[:, :2] @ rot.T
+    upright = np.array(face_direction(lms, "center"))
+    assert upright @ np.array([0.0, 1.0]) > 0.98
+    turned = np.array(face_direction(tilted, "center"))
+    assert turned @ (rot @ upright) > 0.98
+    left, right = face_direction(lms, "left"), face_direction(lms, "right")
+    assert left[0] < -0.8 and right[0] > 0.8

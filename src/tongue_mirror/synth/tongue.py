@@ -14,8 +14,10 @@ Public API (kept stable: the detector's training script calls it on many real fa
   mask, tip_past_lip False). About 0.3 puts the tip at the lips; 1 is a full protrusion of
   ~0.6-0.95 mouth widths past the lower lip.
 - direction: (dx, dy) in IMAGE coordinates (x right, y down), normalised internally: (0, 1) is the
-  usual straight-out-and-down tongue ("center"), (±1, ~0.25) towards a mouth corner as seen in the
-  image ("left"/"right"), (0, -1) up over the upper lip ("up"), (0, 1) with a longer reach "down".
+  usual straight-out-and-down tongue ("center"/"down"), (±1, 0.3) towards a mouth corner as seen
+  in the image ("left"/"right"), (0, -1) up over the upper lip ("up"). On a tilted head use
+  face_direction(landmarks, "left") to get the vector in the face's own frame; DIRECTIONS maps
+  the data's direction labels to face-frame vectors.
 - rng: numpy Generator or int seed (None = seed 0): picks colour, width, length, gloss, texture.
 - style: a TongueStyle to fix those instead (TongueStyle.sample(rng) draws one).
 - open_mouth: when the lips are closer than the tongue is thick, first drop the jaw with a mesh
@@ -31,7 +33,7 @@ construction, because it is tested on the very outline that was drawn.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import cv2
 import numpy as np
@@ -39,6 +41,27 @@ import numpy as np
 from tongue_mirror import landmarks as lmk
 from tongue_mirror.synth import expressions as ex
 from tongue_mirror.synth.face_warp import FaceMesh, warp
+
+# Tongue directions in the FACE's own frame (x along the eye line towards the image's right,
+# y towards the chin), by the data's direction labels (left/right as seen in the image).
+DIRECTIONS: Final = {
+    "center": (0.0, 1.0),
+    "down": (0.0, 1.0),
+    "left": (-1.0, 0.3),
+    "right": (1.0, 0.3),
+    "up": (0.0, -1.0),
+}
+
+
+def face_direction(landmarks: np.ndarray,
+                   direction: str | tuple[float, float]) -> tuple[float, float]:
+    """A direction label or face-frame vector → the image-coordinate unit vector render_tongue
+    takes, so "center" on a tilted head still points down the face, not down the picture."""
+    vec = DIRECTIONS[direction] if isinstance(direction, str) else direction
+    f = ex.FaceFrame.of(np.asarray(landmarks, dtype=np.float64))
+    v = vec[0] * f.x_axis + vec[1] * f.y_axis
+    v = v / max(float(np.linalg.norm(v)), 1e-9)
+    return float(v[0]), float(v[1])
 
 
 class TongueRender(NamedTuple):
