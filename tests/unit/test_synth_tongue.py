@@ -96,3 +96,14 @@ def test_face_direction_follows_a_tilted_head(face):
     assert turned @ (rot @ upright) > 0.98
     left, right = face_direction(lms, "left"), face_direction(lms, "right")
     assert left[0] < -0.8 and right[0] > 0.8
+
+
+def test_tongue_on_a_greyscale_photo_stays_grey(face):
+    import cv2
+
+    image, lms = face
+    grey = cv2.cvtColor(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+    out = render_tongue(grey, lms, 1.0, (0.0, 1.0), rng=1)
+    px = out.image[out.mask > 200].astype(int)
+    assert len(px) > 50
+    assert np.abs(px - px.mean(axis=1, keepdims=True)).max() <= 6

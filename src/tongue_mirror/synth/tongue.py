@@ -150,6 +150,22 @@ def _chroma_gain(skin: np.ndarray) -> float:
     return float(np.clip(np.hypot(skin[1], skin[2]) / 24.0, 0.0, 1.15))
 
 
+def lips_lab(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """Median CIE L*a*b* of the lips (between the outer and inner lip lines)."""
+    h, w = image.shape[:2]
+    p = np.asarray(landmarks)
+    mask = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(mask, [np.round(p[list(lmk.LIPS_OUTER), :2]).astype(np.int32)], 255)
+    cv2.fillPoly(mask, [np.round(p[list(lmk.LIPS_INNER), :2]).astype(np.int32)], 0)
+    ys, xs = np.nonzero(mask)
+    if len(xs) < 10:
+        s = skin_lab(image, p)
+        return np.array([s[0] * 0.85, s[1] + 8.0, s[2]])
+    px = image[ys, xs].reshape(-1, 1, 3).astype(np.float32) / 255.0
+    lab = cv2.cvtColor(px, cv2.COLOR_BGR2LAB).reshape(-1, 3)
+    return np.median(lab, axis=0).astype(np.float64)
+
+
 def _lab_to_bgr(lab: np.ndarray) -> np.ndarray:
     """Float L*a*b* image → float BGR 0..1."""
     return np.clip(cv2.cvtColor(lab.astype(np.float32), cv2.COLOR_LAB2BGR), 0.0, 1.0)
@@ -388,14 +404,16 @@ def render_tongue(image_bgr: np.ndarray, landmarks: np.ndarray, extension: float
     rng = _as_rng(rng)
     style = style or TongueStyle.sample(rng)
     skin = skin_lab(img, p)
+    lips = lips_lab(img, p)
     f0 = ex.FaceFrame.of(p)
     if open_mouth:
         img, p = open_mouth_for_tongue(img, p, style.thickness * f0.mouth_width, rng, style)
-    return _draw(img, p, extension, d, rng, style, skin)
+    return _draw(img, p, extension, d, rng, style, skin, lips)
 
 
 def _draw(img: np.ndarray, p: np.ndarray, extension: float, d: np.ndarray,
-          rng: np.random.Generator, style: TongueStyle, skin: np.ndarray) -> TongueRender:
+          rng: np.random.Generator, style: TongueStyle, skin: np.ndarray,
+          lips: np.ndarray) -> TongueRender:
     """Draws the tongue into a mouth that is already open enough."""
     h, w = img.shape[:2]
     f = ex.FaceFrame.of(p)
@@ -466,9 +484,16 @@ def _draw(img: np.ndarray, p: np.ndarray, extension: float, d: np.ndarray,
     along = s_px
     # colour under this light
     light = _light_gain(skin)
-    base_l = style.lightness * light
-    base_a = style.redness + 0.35 * (skin[1] - 14.0)
-    base_b = style.yellowness + 0.45 * (skin[2] - 18.0)
+    # half a typical tongue under this light, half this person's own lips (same camera, same
+    # light, same skin): the tongue belongs to the picture whatever the white balance
+    gain = _chroma_gain(skin)
+    colourful = min(1.0, 2.0 * gain)  # applied to all tongue chroma at the end: 0 = greyscale
+    keep = gain / max(colourful, 1e-6)
+    base_l = 0.5 * style.lightness * light + 0.5 * (lips[0] + 5.0 + 0.4 * (style.lightness - 60.0))
+    base_a = (0.5 * (style.redness + 0.35 * (skin[1] - 14.0)) * keep
+              + 0.5 * (lips[1] + 2.0 + 0.4 * (style.redness - 32.0)))
+    base_b = (0.5 * (style.yellowness + 0.45 * (skin[2] - 18.0)) * keep
+              + 0.5 * (lips[2] - 2.0 + 0.4 * (style.yellowness - 15.0)))
     # surface normal: round across, tilting from facing up (at the lips) to forward (the tip)
     grown = float(_smoothstep(np.array(reach / (0.6 * mw))))
     across = np.array([-d[1], d[0], 0.0])
@@ -506,7 +531,7 @@ def _draw(img: np.ndarray, p: np.ndarray, extension: float, d: np.ndarray,
     if going_up:
         lab[..., 2] -= 5.0  # the underside is bluer
     lab[..., 0] = np.clip(lab[..., 0], 0.0, 100.0)
-    lab[..., 1:] *= _chroma_gain(skin)
+    lab[..., 1:] *= colourful
     tongue = _lab_to_bgr(lab.astype(np.float32)) * 255.0
     # the lip it slides under hides its root
     qx = f.local(pix)[:, 0].reshape(ys.shape)
