@@ -75,7 +75,7 @@ def test_one_interval_per_tongue_gesture_inside_it(clip):
 
 def test_label_is_the_drawn_geometry(performer):
     """Out exactly when visible tongue pixels lie past the inner lip line."""
-    steps = parse_script("neutral:0.2,tongue:1.2,tongue-right:1.0")
+    steps = parse_script("neutral:0.2,tongue:1.2,tongue-right:1.0,tongue-up:1.0,tongue-left:0.8")
     for i, pose in enumerate(performer.poses(steps)):
         if pose.extension == 0.0:
             continue

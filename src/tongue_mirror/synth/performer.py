@@ -165,6 +165,7 @@ class Performer:
                 "shape": rng.uniform(0.0, 1.0, size=64),
                 "yawn": float(rng.uniform(0.65, 0.85)),
                 "smile": float(rng.uniform(0.6, 1.0)),
+                "wobble": float(rng.uniform(0.0, 2.0 * np.pi)),
             })
             del st
         blinks = []
@@ -186,6 +187,11 @@ class Performer:
             if st.is_tongue:
                 label = TONGUE_DIRECTIONS[a]
                 direction, reach = DIRECTIONS[label], REACH[label]
+                # a held tongue is never quite still: it wavers a little in reach and aim
+                wob = pr["wobble"]
+                reach *= 1.0 - 0.05 * (0.5 + 0.5 * math.sin(2.0 * math.pi * 1.1 * u + wob))
+                aim = 0.08 * math.sin(2.0 * math.pi * 0.7 * u + 2.0 * wob)
+                direction = (direction[0] + aim * direction[1], direction[1] - aim * direction[0])
                 # the jaw opens first and closes last, so the tongue always has room
                 lead = min(0.12, dur / 5.0)
                 ext = reach * pr["peak"] * envelope(u - lead, dur - 2.0 * lead, 0.3)
