@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tongue_mirror import landmarks as lmk
 from tongue_mirror.synth.tongue import TongueStyle, face_direction, render_tongue
@@ -107,3 +109,22 @@ def test_tongue_on_a_greyscale_photo_stays_grey(face):
     px = out.image[out.mask > 200].astype(int)
     assert len(px) > 50
     assert np.abs(px - px.mean(axis=1, keepdims=True)).max() <= 6
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(scale=st.floats(0.1, 4.0), dx=st.floats(-400, 400), dy=st.floats(-400, 400),
+       angle=st.floats(-1.0, 1.0), extension=st.floats(0.0, 1.0),
+       direction=st.tuples(st.floats(-1, 1), st.floats(-1, 1)).filter(
+           lambda v: abs(v[0]) + abs(v[1]) > 0.05))
+def test_any_face_size_place_or_roll_renders(face, scale, dx, dy, angle, extension, direction):
+    """Faces cut by the border, tiny or huge, tilted: never an exception, right shapes."""
+    image, lms = face
+    rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    moved = lms.copy()
+    centre = lms[lmk.LOWER_LIP_INNER_MID, :2]
+    moved[:, :2] = ((lms[:, :2] - centre) * scale) @ rot.T + centre + (dx, dy)
+    moved[:, 2] *= scale
+    out = render_tongue(image, moved, extension, direction, rng=0)
+    assert out.image.shape == image.shape and out.mask.shape == image.shape[:2]
+    assert isinstance(out.tip_past_lip, bool)
