@@ -75,7 +75,7 @@ def test_one_interval_per_tongue_gesture_inside_it(clip):
 
 def test_label_is_the_drawn_geometry(performer):
     """Out exactly when visible tongue pixels lie past the inner lip line."""
-    steps = parse_script("neutral:0.2,tongue:1.2,tongue-right:1.0")
+    steps = parse_script("neutral:0.2,tongue:1.2,tongue-right:1.0,tongue-up:1.0,tongue-left:0.8")
     for i, pose in enumerate(performer.poses(steps)):
         if pose.extension == 0.0:
             continue
@@ -122,3 +122,9 @@ def test_make_sample_command(tmp_path, capsys):
     assert main(["make-sample", str(out), "--script", "tongue:-1"]) == 2
     assert main(["make-sample", str(out), "--noise", "99"]) == 2
     assert "tongue:-1" not in capsys.readouterr().out
+    blank = tmp_path / "blank.png"
+    cv2.imwrite(str(blank), np.full((200, 200, 3), 128, np.uint8))
+    assert main(["make-sample", str(out), "--portrait", str(blank), "--seconds", "1"]) == 2
+    assert "no face" in capsys.readouterr().err
+    (tmp_path / "junk.png").write_text("not an image")
+    assert main(["make-sample", str(out), "--portrait", str(tmp_path / "junk.png")]) == 2

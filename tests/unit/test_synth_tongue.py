@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tongue_mirror import landmarks as lmk
-from tongue_mirror.synth.tongue import TongueStyle, render_tongue
+from tongue_mirror.synth.tongue import TongueStyle, face_direction, render_tongue
 
 skimage_data = pytest.importorskip("skimage.data")
 
@@ -82,3 +84,47 @@ def test_bad_arguments_are_rejected(face):
         render_tongue(image, lms, 0.5, (0.0, 0.0))
     with pytest.raises(ValueError):
         TongueStyle(width=3.0)
+
+
+def test_face_direction_follows_a_tilted_head(face):
+    _, lms = face
+    angle = np.deg2rad(30.0)
+    rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    tilted = lms.copy()
+    tilted[:, :2] = lms[:, :2] @ rot.T
+    upright = np.array(face_direction(lms, "center"))
+    assert upright @ np.array([0.0, 1.0]) > 0.98
+    turned = np.array(face_direction(tilted, "center"))
+    assert turned @ (rot @ upright) > 0.98
+    left, right = face_direction(lms, "left"), face_direction(lms, "right")
+    assert left[0] < -0.8 and right[0] > 0.8
+
+
+def test_tongue_on_a_greyscale_photo_stays_grey(face):
+    import cv2
+
+    image, lms = face
+    grey = cv2.cvtColor(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+    out = render_tongue(grey, lms, 1.0, (0.0, 1.0), rng=1)
+    px = out.image[out.mask > 200].astype(int)
+    assert len(px) > 50
+    assert np.abs(px - px.mean(axis=1, keepdims=True)).max() <= 6
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(scale=st.floats(0.1, 4.0), dx=st.floats(-400, 400), dy=st.floats(-400, 400),
+       angle=st.floats(-1.0, 1.0), extension=st.floats(0.0, 1.0),
+       direction=st.tuples(st.floats(-1, 1), st.floats(-1, 1)).filter(
+           lambda v: abs(v[0]) + abs(v[1]) > 0.05))
+def test_any_face_size_place_or_roll_renders(face, scale, dx, dy, angle, extension, direction):
+    """Faces cut by the border, tiny or huge, tilted: never an exception, right shapes."""
+    image, lms = face
+    rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    moved = lms.copy()
+    centre = lms[lmk.LOWER_LIP_INNER_MID, :2]
+    moved[:, :2] = ((lms[:, :2] - centre) * scale) @ rot.T + centre + (dx, dy)
+    moved[:, 2] *= scale
+    out = render_tongue(image, moved, extension, direction, rng=0)
+    assert out.image.shape == image.shape and out.mask.shape == image.shape[:2]
+    assert isinstance(out.tip_past_lip, bool)

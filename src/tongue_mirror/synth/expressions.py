@@ -175,8 +175,8 @@ def pose(neutral: np.ndarray, e: Expression, frame: FaceFrame | None = None,
             delta[:, 1] -= cheek * mw * 0.06 * e.smile
     if e.pucker > 0.0:
         g = _gauss(q, np.zeros(2), 0.42 * mw)
-        delta[:, 0] -= g * q[:, 0] * 0.35 * e.pucker
-        delta[:, 1] -= g * q[:, 1] * 0.1 * e.pucker
+        delta[:, 0] -= g * q[:, 0] * 0.5 * e.pucker
+        delta[:, 1] -= g * q[:, 1] * 0.15 * e.pucker
     delta[lmk.N_MESH:] = 0.0
     p[:, :2] += f.to_image(delta)
     _lids(p, e.blink_left, lmk.EYE_LEFT_UPPER_LID, lmk.EYE_LEFT_LOWER_LID, lmk.EYE_LEFT_CREASE)

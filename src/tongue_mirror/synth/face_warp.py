@@ -110,9 +110,26 @@ def _affines(src: np.ndarray, dst: np.ndarray, tris: np.ndarray) -> np.ndarray:
     return a
 
 
+def _upsample2(m: np.ndarray, rh: int, rw: int) -> np.ndarray:
+    """A map sampled every 2nd pixel → every pixel, by linear interpolation (exact inside a
+    triangle, where the map is affine)."""
+    tmp = np.empty((m.shape[0], 2 * m.shape[1] - 1), np.float32)
+    tmp[:, 0::2] = m
+    tmp[:, 1::2] = 0.5 * (m[:, :-1] + m[:, 1:])
+    out = np.empty((2 * m.shape[0] - 1, tmp.shape[1]), np.float32)
+    out[0::2] = tmp
+    out[1::2] = 0.5 * (tmp[:-1] + tmp[1:])
+    return np.ascontiguousarray(out[:rh, :rw])
+
+
 def warp(image: np.ndarray, src: np.ndarray, dst: np.ndarray, triangles: np.ndarray,
-         moved_eps: float = 0.05) -> np.ndarray:
-    """Moves the image content at control points `src` to `dst`; unmoved triangles are copied."""
+         moved_eps: float = 0.05, step: int = 1) -> np.ndarray:
+    """Moves the image content at control points `src` to `dst`; unmoved triangles are copied.
+
+    step=2 computes the inverse map on every 2nd pixel and interpolates it: about 3x faster,
+    sub-pixel differences only along triangle edges."""
+    if step not in (1, 2):
+        raise ValueError("step must be 1 or 2")
     src = np.asarray(src, dtype=np.float64)[:, :2]
     dst = np.asarray(dst, dtype=np.float64)[:, :2]
     h, w = image.shape[:2]
@@ -125,18 +142,21 @@ def warp(image: np.ndarray, src: np.ndarray, dst: np.ndarray, triangles: np.ndar
     x0, y0 = np.clip(np.floor(corners.min(axis=0)).astype(int) - 1, 0, [w - 1, h - 1])
     x1, y1 = np.clip(np.ceil(corners.max(axis=0)).astype(int) + 2, 1, [w, h])
     rw, rh = x1 - x0, y1 - y0
-    ids = np.zeros((rh, rw), dtype=np.int32)
+    ch, cw = (rh, rw) if step == 1 else (rh // 2 + 1, rw // 2 + 1)
+    ids = np.zeros((ch, cw), dtype=np.int32)
     origin = np.array([x0, y0], dtype=np.float64)
-    polys = np.round((dst[tris] - origin) * 16.0).astype(np.int32)
+    polys = np.round((dst[tris] - origin) * (16.0 / step)).astype(np.int32)
     for k in range(len(tris)):
         cv2.fillConvexPoly(ids, polys[k], k + 1, lineType=cv2.LINE_8, shift=4)
     aff = np.concatenate([np.zeros((1, 2, 3)), _affines(src, dst, tris)])
     aff[0, 0, 0] = aff[0, 1, 1] = 1.0  # id 0: outside every moved triangle = identity
     aff = aff.astype(np.float32)
-    xs = np.arange(x0, x1, dtype=np.float32)[None, :]
-    ys = np.arange(y0, y1, dtype=np.float32)[:, None]
+    xs = (x0 + step * np.arange(cw)).astype(np.float32)[None, :]
+    ys = (y0 + step * np.arange(ch)).astype(np.float32)[:, None]
     map_x = aff[:, 0, 0][ids] * xs + aff[:, 0, 1][ids] * ys + aff[:, 0, 2][ids]
     map_y = aff[:, 1, 0][ids] * xs + aff[:, 1, 1][ids] * ys + aff[:, 1, 2][ids]
+    if step == 2:
+        map_x, map_y = _upsample2(map_x, rh, rw), _upsample2(map_y, rh, rw)
     out = image.copy()
     out[y0:y1, x0:x1] = cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR,
                                   borderMode=cv2.BORDER_REFLECT101)

@@ -6,6 +6,8 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
+from tongue_mirror.errors import UserError
+
 HEADER = ("start_s", "end_s", "start_frame", "end_frame", "confidence")
 
 
@@ -33,11 +35,14 @@ def labels_path(video: str | Path) -> Path:
 def write_labels(path: str | Path, flags: Sequence[bool], fps: float) -> list[tuple[int, int]]:
     """Writes one `sure` row per tongue-out run; times are frame / fps (presentation times)."""
     runs = intervals(flags)
-    with Path(path).open("w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(HEADER)
-        for a, b in runs:
-            w.writerow([f"{a / fps:.4f}", f"{b / fps:.4f}", a, b, "sure"])
+    try:
+        with Path(path).open("w", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(HEADER)
+            for a, b in runs:
+                w.writerow([f"{a / fps:.4f}", f"{b / fps:.4f}", a, b, "sure"])
+    except OSError as exc:
+        raise UserError(f"cannot write labels {path}: {exc.strerror or exc}") from None
     return runs
 
 

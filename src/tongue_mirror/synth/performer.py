@@ -24,12 +24,15 @@ import numpy as np
 
 from tongue_mirror.errors import UserError
 from tongue_mirror.synth import expressions as ex
+from tongue_mirror.synth.eyelids import close_eyes
 from tongue_mirror.synth.face_warp import FaceMesh, warp
 from tongue_mirror.synth.labels import labels_path, write_labels
 from tongue_mirror.synth.script import TONGUE_DIRECTIONS, Step, script_seconds
 from tongue_mirror.synth.tongue import (
+    DIRECTIONS,
     TongueRender,
     TongueStyle,
+    face_direction,
     paint_mouth_interior,
     render_tongue,
     skin_lab,
@@ -37,14 +40,8 @@ from tongue_mirror.synth.tongue import (
 from tongue_mirror.synth.variations import Variation, apply_photometric
 from tongue_mirror.synth.video_out import open_video_writer
 
-# Direction vectors (image coordinates) and how far each gesture reaches at its peak.
-DIRECTIONS = {
-    "center": ((0.0, 1.0), 0.75),
-    "down": ((0.0, 1.0), 1.0),
-    "left": ((-1.0, 0.3), 0.9),
-    "right": ((1.0, 0.3), 0.9),
-    "up": ((0.0, -1.0), 0.85),
-}
+# How far each tongue gesture reaches at its peak (straight out is foreshortened, down is long).
+REACH = {"center": 0.75, "down": 1.0, "left": 0.9, "right": 0.9, "up": 0.85}
 
 
 @dataclass(frozen=True)
@@ -76,7 +73,7 @@ class Pose:
 
     expression: ex.Expression
     extension: float  # tongue 0..1
-    direction: tuple[float, float]
+    direction: tuple[float, float]  # in the face's own frame (see tongue.DIRECTIONS)
     tongue_step: bool  # a tongue gesture is under way (no resting tongue drawn inside)
 
 
@@ -168,6 +165,7 @@ class Performer:
                 "shape": rng.uniform(0.0, 1.0, size=64),
                 "yawn": float(rng.uniform(0.65, 0.85)),
                 "smile": float(rng.uniform(0.6, 1.0)),
+                "wobble": float(rng.uniform(0.0, 2.0 * np.pi)),
             })
             del st
         blinks = []
@@ -187,8 +185,13 @@ class Performer:
             direction = (0.0, 1.0)
             a = st.action
             if st.is_tongue:
-                vec, reach = DIRECTIONS[TONGUE_DIRECTIONS[a]]
-                direction = vec
+                label = TONGUE_DIRECTIONS[a]
+                direction, reach = DIRECTIONS[label], REACH[label]
+                # a held tongue is never quite still: it wavers a little in reach and aim
+                wob = pr["wobble"]
+                reach *= 1.0 - 0.05 * (0.5 + 0.5 * math.sin(2.0 * math.pi * 1.1 * u + wob))
+                aim = 0.08 * math.sin(2.0 * math.pi * 0.7 * u + 2.0 * wob)
+                direction = (direction[0] + aim * direction[1], direction[1] - aim * direction[0])
                 # the jaw opens first and closes last, so the tongue always has room
                 lead = min(0.12, dur / 5.0)
                 ext = reach * pr["peak"] * envelope(u - lead, dur - 2.0 * lead, 0.3)
@@ -245,7 +248,9 @@ class Performer:
         """One frame for a pose: BGR image, tongue mask, tongue tip past the lower lip."""
         lms = self.posed_landmarks(pose)
         img = warp(self.base, self.mesh.points, self.mesh.control_points(lms),
-                   self.mesh.triangles)
+                   self.mesh.triangles, step=2)
+        e = pose.expression
+        img = close_eyes(img, lms, (e.blink_left, e.blink_right))
         opened = ex.mouth_gap(lms) - self.gap0 * pose.expression.scale
         if opened > 0.3:
             painted = paint_mouth_interior(img, lms, style=self.style,
@@ -255,8 +260,8 @@ class Performer:
         tongue_out = False
         mask = np.zeros(img.shape[:2], np.uint8)
         if pose.extension > 0.0:
-            r = render_tongue(img, lms, pose.extension, pose.direction, rng=self.tongue_seed,
-                              style=self.style)
+            r = render_tongue(img, lms, pose.extension, face_direction(lms, pose.direction),
+                              rng=self.tongue_seed, style=self.style)
             img, mask, tongue_out = r
         frame_rng = np.random.default_rng([self.config.seed, 2, index])
         img = apply_photometric(img, self.config.variation, frame_rng)

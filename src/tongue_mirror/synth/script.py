@@ -106,10 +106,12 @@ def random_script(seconds: float, rng: np.random.Generator | int) -> tuple[Step,
             lo, hi = {"yawn": (1.5, 2.5), "blink": (0.3, 0.6)}.get(action, (0.8, 2.0))
         dur = round(float(rng.uniform(lo, hi)), 2)
         if dur >= left - 0.3:
-            dur = left  # the last step takes what is left, so the total is exact
-        dur = max(dur, min(left, MIN_STEP_SECONDS))
-        steps.append(Step(action, dur if dur < left else left))
-        left -= steps[-1].seconds
+            # the last step takes what is left (to the microsecond), so the total is exact
+            dur = max(round(left, 6), MIN_STEP_SECONDS)
+            left = 0.0
+        else:
+            left = round(left - dur, 9)
+        steps.append(Step(action, dur))
         want_tongue = not want_tongue if not first else True
         first = False
     return tuple(steps)

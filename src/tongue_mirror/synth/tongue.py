@@ -14,8 +14,10 @@ Public API (kept stable: the detector's training script calls it on many real fa
   mask, tip_past_lip False). About 0.3 puts the tip at the lips; 1 is a full protrusion of
   ~0.6-0.95 mouth widths past the lower lip.
 - direction: (dx, dy) in IMAGE coordinates (x right, y down), normalised internally: (0, 1) is the
-  usual straight-out-and-down tongue ("center"), (±1, ~0.25) towards a mouth corner as seen in the
-  image ("left"/"right"), (0, -1) up over the upper lip ("up"), (0, 1) with a longer reach "down".
+  usual straight-out-and-down tongue ("center"/"down"), (±1, 0.3) towards a mouth corner as seen
+  in the image ("left"/"right"), (0, -1) up over the upper lip ("up"). On a tilted head use
+  face_direction(landmarks, "left") to get the vector in the face's own frame; DIRECTIONS maps
+  the data's direction labels to face-frame vectors.
 - rng: numpy Generator or int seed (None = seed 0): picks colour, width, length, gloss, texture.
 - style: a TongueStyle to fix those instead (TongueStyle.sample(rng) draws one).
 - open_mouth: when the lips are closer than the tongue is thick, first drop the jaw with a mesh
@@ -31,7 +33,7 @@ construction, because it is tested on the very outline that was drawn.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import cv2
 import numpy as np
@@ -39,6 +41,27 @@ import numpy as np
 from tongue_mirror import landmarks as lmk
 from tongue_mirror.synth import expressions as ex
 from tongue_mirror.synth.face_warp import FaceMesh, warp
+
+# Tongue directions in the FACE's own frame (x along the eye line towards the image's right,
+# y towards the chin), by the data's direction labels (left/right as seen in the image).
+DIRECTIONS: Final = {
+    "center": (0.0, 1.0),
+    "down": (0.0, 1.0),
+    "left": (-1.0, 0.3),
+    "right": (1.0, 0.3),
+    "up": (0.0, -1.0),
+}
+
+
+def face_direction(landmarks: np.ndarray,
+                   direction: str | tuple[float, float]) -> tuple[float, float]:
+    """A direction label or face-frame vector → the image-coordinate unit vector render_tongue
+    takes, so "center" on a tilted head still points down the face, not down the picture."""
+    vec = DIRECTIONS[direction] if isinstance(direction, str) else direction
+    f = ex.FaceFrame.of(np.asarray(landmarks, dtype=np.float64))
+    v = vec[0] * f.x_axis + vec[1] * f.y_axis
+    v = v / max(float(np.linalg.norm(v)), 1e-9)
+    return float(v[0]), float(v[1])
 
 
 class TongueRender(NamedTuple):
@@ -125,6 +148,22 @@ def _chroma_gain(skin: np.ndarray) -> float:
     """How colourful the photo is, from the cheeks: 0 for a greyscale photo, ~1 for normal skin,
     so a drawn tongue is never the only coloured thing in a black-and-white picture."""
     return float(np.clip(np.hypot(skin[1], skin[2]) / 24.0, 0.0, 1.15))
+
+
+def lips_lab(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """Median CIE L*a*b* of the lips (between the outer and inner lip lines)."""
+    h, w = image.shape[:2]
+    p = np.asarray(landmarks)
+    mask = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(mask, [np.round(p[list(lmk.LIPS_OUTER), :2]).astype(np.int32)], 255)
+    cv2.fillPoly(mask, [np.round(p[list(lmk.LIPS_INNER), :2]).astype(np.int32)], 0)
+    ys, xs = np.nonzero(mask)
+    if len(xs) < 10:
+        s = skin_lab(image, p)
+        return np.array([s[0] * 0.85, s[1] + 8.0, s[2]])
+    px = image[ys, xs].reshape(-1, 1, 3).astype(np.float32) / 255.0
+    lab = cv2.cvtColor(px, cv2.COLOR_BGR2LAB).reshape(-1, 3)
+    return np.median(lab, axis=0).astype(np.float64)
 
 
 def _lab_to_bgr(lab: np.ndarray) -> np.ndarray:
@@ -227,6 +266,9 @@ def paint_mouth_interior(image: np.ndarray, landmarks: np.ndarray,
         lab[..., 2] = lab[..., 2] * (1 - m) + style.yellowness * 0.7 * m
     # shadow of the lips on everything inside
     lab[..., 0] *= 0.55 + 0.45 * _smoothstep(depth * 2.5)
+    # the light's colour cast, as the cheeks show it, falls on teeth and cavity too
+    lab[..., 1] += 0.5 * (skin[1] - 14.0)
+    lab[..., 2] += 0.6 * (skin[2] - 18.0)
     lab[..., 1:] *= _chroma_gain(skin)
     bgr = _lab_to_bgr(lab.astype(np.float32)) * 255.0
     a = cv2.GaussianBlur(alpha, (0, 0), 0.6)[..., None]
@@ -362,14 +404,16 @@ def render_tongue(image_bgr: np.ndarray, landmarks: np.ndarray, extension: float
     rng = _as_rng(rng)
     style = style or TongueStyle.sample(rng)
     skin = skin_lab(img, p)
+    lips = lips_lab(img, p)
     f0 = ex.FaceFrame.of(p)
     if open_mouth:
         img, p = open_mouth_for_tongue(img, p, style.thickness * f0.mouth_width, rng, style)
-    return _draw(img, p, extension, d, rng, style, skin)
+    return _draw(img, p, extension, d, rng, style, skin, lips)
 
 
 def _draw(img: np.ndarray, p: np.ndarray, extension: float, d: np.ndarray,
-          rng: np.random.Generator, style: TongueStyle, skin: np.ndarray) -> TongueRender:
+          rng: np.random.Generator, style: TongueStyle, skin: np.ndarray,
+          lips: np.ndarray) -> TongueRender:
     """Draws the tongue into a mouth that is already open enough."""
     h, w = img.shape[:2]
     f = ex.FaceFrame.of(p)
@@ -440,9 +484,16 @@ def _draw(img: np.ndarray, p: np.ndarray, extension: float, d: np.ndarray,
     along = s_px
     # colour under this light
     light = _light_gain(skin)
-    base_l = style.lightness * light
-    base_a = style.redness + 0.35 * (skin[1] - 14.0)
-    base_b = style.yellowness + 0.45 * (skin[2] - 18.0)
+    # half a typical tongue under this light, half this person's own lips (same camera, same
+    # light, same skin): the tongue belongs to the picture whatever the white balance
+    gain = _chroma_gain(skin)
+    colourful = min(1.0, 2.0 * gain)  # applied to all tongue chroma at the end: 0 = greyscale
+    keep = gain / max(colourful, 1e-6)
+    base_l = 0.5 * style.lightness * light + 0.5 * (lips[0] + 5.0 + 0.4 * (style.lightness - 60.0))
+    base_a = (0.5 * (style.redness + 0.35 * (skin[1] - 14.0)) * keep
+              + 0.5 * (lips[1] + 2.0 + 0.4 * (style.redness - 32.0)))
+    base_b = (0.5 * (style.yellowness + 0.45 * (skin[2] - 18.0)) * keep
+              + 0.5 * (lips[2] - 2.0 + 0.4 * (style.yellowness - 15.0)))
     # surface normal: round across, tilting from facing up (at the lips) to forward (the tip)
     grown = float(_smoothstep(np.array(reach / (0.6 * mw))))
     across = np.array([-d[1], d[0], 0.0])
@@ -480,7 +531,7 @@ def _draw(img: np.ndarray, p: np.ndarray, extension: float, d: np.ndarray,
     if going_up:
         lab[..., 2] -= 5.0  # the underside is bluer
     lab[..., 0] = np.clip(lab[..., 0], 0.0, 100.0)
-    lab[..., 1:] *= _chroma_gain(skin)
+    lab[..., 1:] *= colourful
     tongue = _lab_to_bgr(lab.astype(np.float32)) * 255.0
     # the lip it slides under hides its root
     qx = f.local(pix)[:, 0].reshape(ys.shape)
