@@ -42,6 +42,7 @@ from detector_data import (
 from synth_tongue import augment, render_tongue
 
 from tongue_mirror import mouth_features as mf
+from tongue_mirror.tongue_detector import DetectorConfig, TongueDetector, direction_inputs
 from tongue_mirror.values import FaceObservation
 
 SEED = 20261126
@@ -84,39 +85,74 @@ def log(msg: str) -> None:
 
 
 # ---------------------------------------------------------------- overlay in the avc clip
-def remove_overlay(img: np.ndarray) -> np.ndarray:
-    """Paints out thin straight box lines and small text another detector drew on the frame.
+def remove_overlay(img: np.ndarray, face: FaceObservation) -> np.ndarray:
+    """Paints out the thin box and label text another detector drew around the mouth (v2).
 
-    Long 1–2 px horizontal/vertical lines differ from the pixels 2 px either side of them; those
-    pixels (and the label text just above a detected box's top edge) are inpainted from their
-    surroundings, so no trace of the overlay reaches the features.
+    Only near this face's mouth region: pixels of long straight 1–2 px horizontal/vertical lines
+    (unlike the pixels 2 px either side) and a band above the box's top edge where its label sits
+    are inpainted from their surroundings, so no trace of the overlay reaches the features.
     """
-    g = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY).astype(np.int16)
-    h, w = g.shape
-    mask = np.zeros((h, w), np.uint8)
-    # Horizontal lines: a pixel unlike both the rows 2 above and 2 below.
+    pts = face.landmarks[:, :2]
+    mc, _u, _v, d = mf.face_frame(face.landmarks)
+    h, w = img.shape[:2]
+    x0 = int(max(0, mc[0] - 1.0 * d))
+    x1 = int(min(w, mc[0] + 1.0 * d))
+    y0 = int(max(0, pts[:, 1].min() + 0.3 * (mc[1] - pts[:, 1].min())))
+    y1 = int(min(h, mc[1] + 1.3 * d))
+    roi = img[y0:y1, x0:x1]
+    if roi.shape[0] < 12 or roi.shape[1] < 12:
+        return img
+    g = cv2.cvtColor(roi, cv2.COLOR_BGR2GRAY).astype(np.int16)
+    rh, rw = g.shape
     dv = np.minimum(np.abs(g[2:-2] - g[:-4]), np.abs(g[2:-2] - g[4:]))
-    hv = (dv > 10).astype(np.uint8)
-    hl = cv2.morphologyEx(hv, cv2.MORPH_OPEN, np.ones((1, 41), np.uint8))
-    mask[2:-2] |= hl
+    hl = cv2.morphologyEx((dv > 6).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((1, 5), np.uint8))
+    hl = cv2.morphologyEx(hl, cv2.MORPH_OPEN, np.ones((1, 31), np.uint8))
     dh = np.minimum(np.abs(g[:, 2:-2] - g[:, :-4]), np.abs(g[:, 2:-2] - g[:, 4:]))
-    vv = (dh > 10).astype(np.uint8)
-    vl = cv2.morphologyEx(vv, cv2.MORPH_OPEN, np.ones((41, 1), np.uint8))
+    vl = cv2.morphologyEx((dh > 6).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((5, 1), np.uint8))
+    vl = cv2.morphologyEx(vl, cv2.MORPH_OPEN, np.ones((31, 1), np.uint8))
+    mask = np.zeros((rh, rw), np.uint8)
+    mask[2:-2] |= hl
     mask[:, 2:-2] |= vl
     if not mask.any():
         return img
-    ys, xs = np.nonzero(hl)
-    if len(ys):
-        top = int(ys.min()) + 2
-        x0 = int(xs.min())
-        x1 = int(xs.max())
-        mask[max(0, top - 22):top, max(0, x0 - 4):min(w, x0 + max(160, x1 - x0))] = 1
+    vys, vxs = np.nonzero(vl)
+    if len(vys):
+        top = int(vys.min())
+        left = int(vxs.min())
+        right = int(vxs.max()) + 4
+        mask[max(0, top - 26):top + 3, max(0, left - 6):min(rw, max(right, left + 170))] = 1
     mask = cv2.dilate(mask, np.ones((5, 5), np.uint8))
-    return cv2.inpaint(img, mask, 3, cv2.INPAINT_TELEA)
+    out = img.copy()
+    out[y0:y1, x0:x1] = cv2.inpaint(roi, mask, 3, cv2.INPAINT_TELEA)
+    return out
 
 
 # ---------------------------------------------------------------- real data
-def real_samples(dev: Path, items: list[Item], video_stride: int) -> Samples:
+def _code_hash(*extra: str) -> str:
+    """Features depend on these sources: a change to any of them invalidates cached features."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha1()
+    for rel in ("src/tongue_mirror/mouth_features.py", "src/tongue_mirror/landmarks.py",
+                "tools/detector_data.py"):
+        h.update((root / rel).read_bytes())
+    h.update(remove_overlay.__doc__.encode())
+    for e in extra:
+        h.update(e.encode())
+    return h.hexdigest()[:16]
+
+
+def real_samples(dev: Path, items: list[Item], video_stride: int, cache: Path) -> dict:
+    """Real features, cached in /tmp under a hash of the feature code."""
+    target = cache / f"real_{_code_hash(str(dev), str(video_stride))}.npz"
+    if target.is_file():
+        z = np.load(target, allow_pickle=True)
+        return {k: z[k] for k in z.files}
+    arrays = _real_samples(dev, items, video_stride).arrays()
+    np.savez(target, **arrays)
+    return arrays
+
+
+def _real_samples(dev: Path, items: list[Item], video_stride: int) -> Samples:
     """Every real image with a face, and video frames (all of the mixed clip, strided negatives)."""
     s = Samples()
     for it in items:
@@ -144,9 +180,12 @@ def real_samples(dev: Path, items: list[Item], video_stride: int) -> Samples:
             face = faces.observation(i, (img.shape[1], img.shape[0]))
             if face is None:
                 continue
-            if Path(it.path).name == OVERLAY_CLIP:
-                img = remove_overlay(img)
+            # Scored as recorded (as `tongue-mirror eval` sees it); trained on only with the
+            # other detector's overlay painted out, as kind "clean".
             s.add(mf.extract(img, face), y, it.group, f"{it.path}#{i}", "frame", "", w_frame)
+            if Path(it.path).name == OVERLAY_CLIP:
+                s.add(mf.extract(remove_overlay(img, face), face), y, it.group,
+                      f"{it.path}#{i}", "clean", "", w_frame)
     return s
 
 
@@ -266,7 +305,7 @@ def _synthesise(s, sdir, dev, items, frame_stride, per_base, landmark, dirs, t0)
 
 
 # ---------------------------------------------------------------- models
-def fit_model(x, y, w, kind: str, seed: int):
+def fit_model(x, y, w, kind: str, seed: int, c: float = 0.1):
     """Standardise, then fit (sklearn only here, at training time)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.neural_network import MLPClassifier
@@ -279,7 +318,7 @@ def fit_model(x, y, w, kind: str, seed: int):
     neg = w[y == 0].sum()
     ww = np.where(y == 1, w * (0.5 / pos), w * (0.5 / neg)) * len(y)
     if kind == "logistic":
-        clf = LogisticRegression(C=0.1, max_iter=3000)
+        clf = LogisticRegression(C=c, max_iter=3000)
         clf.fit(z, y, sample_weight=ww)
         model = {"type": "logistic", "coef": clf.coef_[0].tolist(),
                  "intercept": float(clf.intercept_[0])}
@@ -293,6 +332,43 @@ def fit_model(x, y, w, kind: str, seed: int):
         model = {"type": "mlp", "W1": clf.coefs_[0].tolist(), "b1": clf.intercepts_[0].tolist(),
                  "w2": clf.coefs_[1][:, 0].tolist(), "b2": float(clf.intercepts_[1][0])}
     return {"mean": mean.tolist(), "scale": scale.tolist(), "model": model}
+
+
+SIDES = ("center", "left", "right")
+MIRROR = {"center": "center", "left": "right", "right": "left"}
+
+
+def fit_direction(x: np.ndarray, labels: np.ndarray) -> dict:
+    """Multinomial logistic center/left/right on mirror-odd inputs, trained with mirrored copies."""
+    from sklearn.linear_model import LogisticRegression
+
+    g = direction_inputs(x)
+    g = np.concatenate([g, -g])
+    lab = np.concatenate([labels, [MIRROR[v] for v in labels]])
+    scale = np.sqrt((g ** 2).mean(axis=0))
+    scale[scale < 1e-6] = 1.0
+    clf = LogisticRegression(C=0.5, max_iter=3000)
+    clf.fit(g / scale, lab)
+    order = [list(clf.classes_).index(c) for c in SIDES]
+    return {"scale": scale.tolist(), "coef": clf.coef_[order].tolist(),
+            "intercept": clf.intercept_[order].tolist(), "classes": list(SIDES)}
+
+
+def predict_direction(params: dict, x: np.ndarray) -> np.ndarray:
+    z = direction_inputs(x) / np.asarray(params["scale"])
+    s = z @ np.asarray(params["coef"]).T + np.asarray(params["intercept"])
+    return np.array(params["classes"])[s.argmax(axis=1)]
+
+
+def direction_validation(x: np.ndarray, labels: np.ndarray) -> dict:
+    """Leave-one-photo-out accuracy of the sideways model (the labelled photos are one man)."""
+    pred = []
+    for i in range(len(labels)):
+        keep = np.arange(len(labels)) != i
+        pred.append(predict_direction(fit_direction(x[keep], labels[keep]), x[i:i + 1])[0])
+    pred = np.array(pred)
+    conf = {t: {p: int(((labels == t) & (pred == p)).sum()) for p in SIDES} for t in SIDES}
+    return {"accuracy": float((pred == labels).mean()), "n": len(labels), "confusion": conf}
 
 
 def predict_logit(params: dict, x: np.ndarray) -> np.ndarray:
@@ -369,16 +445,21 @@ def main() -> int:
     ap.add_argument("--synth-per-face", type=int, default=2)
     ap.add_argument("--no-synth", action="store_true")
     ap.add_argument("--seed", type=int, default=SEED)
-    ap.add_argument("--train-on-overlay-clip", action="store_true",
-                    help="also train on the avc clip's frames (overlay painted out); by default "
-                    "it is only scored, so its drawn box can never become a learned cue")
+    ap.add_argument("--skip-overlay-clip", action="store_true",
+                    help="never train on the avc clip (by default its frames train with the "
+                    "other detector's overlay painted out; its raw frames are only scored)")
+    ap.add_argument("--C", type=float, default=0.1, help="inverse L2 strength (logistic)")
+    ap.add_argument("--no-video-check", action="store_true",
+                    help="skip running the shipped model over every frame of every clip")
+    ap.add_argument("--synth-weight", type=float, default=0.5,
+                    help="weight of each synthetic/augmented row relative to a real photo")
     args = ap.parse_args()
     if not (args.data / "manifest.csv").is_file():
         print(f"no dev data at {args.data}: nothing to train on", file=sys.stderr)
         return 2
     items = read_manifest(args.data)
     t0 = time.perf_counter()
-    real = real_samples(args.data, items, args.video_stride).arrays()
+    real = real_samples(args.data, items, args.video_stride, args.cache)
     log(f"real samples: {len(real['y'])} ({time.perf_counter() - t0:.0f}s)")
     if args.no_synth:
         syn = Samples().arrays()
@@ -388,9 +469,12 @@ def main() -> int:
     log(f"synthetic+augmented samples: {len(syn['y'])} ({time.perf_counter() - t0:.0f}s)")
     data = {k: np.concatenate([real[k], syn[k]]) if len(syn["y"]) else real[k] for k in real}
     is_real = np.isin(data["kind"], ("image", "frame"))
-    trainable = np.ones(len(data["y"]), bool)
-    if not args.train_on_overlay_clip:
-        trainable &= ~np.char.startswith(data["source"].astype(str), "videos/" + OVERLAY_CLIP)
+    data["weight"] = np.where(np.isin(data["kind"], ("synth", "aug")),
+                              data["weight"] * args.synth_weight, data["weight"])
+    overlay_rows = np.char.startswith(data["source"].astype(str), "videos/" + OVERLAY_CLIP)
+    trainable = ~(overlay_rows & (data["kind"] == "frame"))
+    if args.skip_overlay_clip:
+        trainable &= ~overlay_rows
 
     folds = make_folds(data["group"], is_real, args.seed)
     oof = np.full(len(data["y"]), np.nan)
@@ -398,31 +482,58 @@ def main() -> int:
         test = np.isin(data["group"], fold)
         train = ~test & trainable
         params = fit_model(data["x"][train], data["y"][train], data["weight"][train], args.model,
-                           args.seed)
+                           args.seed, args.C)
         sel = test & is_real
         oof[sel] = predict_logit(params, data["x"][sel])
     scored = is_real & ~np.isnan(oof)
+    # Rows weigh as in training: a photo 1, a whole clip as much as 30 photos.
     t_logit = best_threshold(data["y"][scored], oof[scored], data["weight"][scored])
     report = validation_report(data, oof, scored, t_logit, args.seed)
+    report["overall"]["person_recall_macro"] = person_macro(data, oof, scored, t_logit)
+    log(f"held-out person-macro recall {report['overall']['person_recall_macro']:.3f}")
 
     final = fit_model(data["x"][trainable], data["y"][trainable], data["weight"][trainable],
-                      args.model, args.seed)
+                      args.model, args.seed, args.C)
     fit_logit = predict_logit(final, data["x"])
     fit_report = fit_summary(data, fit_logit, is_real, t_logit)
+
+    dsel = is_real & (data["kind"] == "image") & (data["y"] == 1) & np.isin(data["direction"],
+                                                                             SIDES)
+    direction = fit_direction(data["x"][dsel], data["direction"][dsel])
+    dir_report = direction_validation(data["x"][dsel], data["direction"][dsel])
 
     args.out.mkdir(parents=True, exist_ok=True)
     payload = {
         "feature_names": list(mf.FEATURE_NAMES),
         **final,
         "offset": t_logit,
+        "direction": direction,
         "info": {"seed": args.seed, "model": args.model, "threshold_rule":
                  "max F1 on leave-people-out predictions of real items",
                  "n_real": int(is_real.sum()), "n_synthetic": int((~is_real).sum()),
-                 "heldout": report["overall"], "fit": fit_report},
+                 "heldout": report["overall"], "fit": fit_report,
+                 "direction_loo": dir_report},
     }
     (args.out / "model.json").write_text(json.dumps(payload, separators=(",", ":")))
     log(f"wrote {args.out / 'model.json'} ({(args.out / 'model.json').stat().st_size} bytes)")
+    shipped = TongueDetector(DetectorConfig(model_path=args.out / "model.json"))
+    fit_dir = []
+    for vec, lab in zip(data["x"][dsel], data["direction"][dsel], strict=True):
+        feats = mf.MouthFeatures(vec.astype(np.float32), None, 0.0, np.zeros((1, 1, 3), np.uint8))
+        fit_dir.append(shipped.direction_of(feats)[1] == lab)
     print_tables(report, fit_report, t_logit)
+    print(f"\nDIRECTION (center/left/right) on {dir_report['n']} labelled real photos")
+    print(f"  leave-one-photo-out accuracy {dir_report['accuracy']:.3f}; shipped-model fit "
+          f"{np.mean(fit_dir):.3f}")
+    print("  confusion (rows true, cols predicted):", json.dumps(dir_report["confusion"]))
+    print("\nSHIPPED MODEL ON EVERY FRAME OF EVERY CLIP (as recorded; fit, not held out)")
+    print(f"{'clip':52s} {'frames':>6s} {'p>=0.6':>7s} {'max p':>6s} {'2-frame runs':>12s}"
+          f" {'frame F1':>8s}")
+    checks = [] if args.no_video_check else video_check(args.data, items,
+                                                        args.out / "model.json")
+    for name, n, frac, mx, runs, f1 in checks:
+        f1s = f"{f1:8.3f}" if f1 is not None else f"{'':8s}"
+        print(f"{name[:52]:52s} {n:6d} {frac:7.3f} {mx:6.3f} {runs:12d} {f1s}")
     return 0
 
 
@@ -463,6 +574,15 @@ def validation_report(data, oof, scored, t_logit, seed) -> dict:
     return {"rows": rows, "overall": overall}
 
 
+def person_macro(data, oof, scored, t_logit) -> float:
+    """Mean over positive-holding people of their held-out recall at the threshold (for tuning)."""
+    out = []
+    for g in np.unique(data["group"][scored & (data["y"] == 1)]):
+        sel = scored & (data["group"] == g) & (data["y"] == 1)
+        out.append(float((oof[sel] >= t_logit).mean()))
+    return float(np.mean(out))
+
+
 def fit_summary(data, logit, is_real, t_logit) -> dict:
     """Training fit of the shipped model on the real items (not a generalisation figure)."""
     img = is_real & (data["kind"] == "image")
@@ -475,6 +595,39 @@ def fit_summary(data, logit, is_real, t_logit) -> dict:
         key = Path(src).name
         out[key] = f1_score(y, p)[0] if y.sum() else float(p.mean())
     return out
+
+
+def video_check(dev: Path, items: list[Item], model_path: Path) -> list[tuple]:
+    """The shipped model over every frame of every clip, as recorded (overlay included).
+
+    A start needs two consecutive frames at p >= 0.6 in the gesture tracker's defaults, so for
+    negative clips we count such runs ("would-be activations"); for the mixed clip, frame F1 at
+    p >= 0.5 (ambiguous frames excluded).
+    """
+    det = TongueDetector(DetectorConfig(model_path=model_path))
+    rows = []
+    for it in items:
+        if it.kind != "video":
+            continue
+        faces = cached_faces(dev, it)
+        probs = []
+        for i, _t, img in iter_video(dev / it.path):
+            face = faces.observation(i, (img.shape[1], img.shape[0])) if i < len(
+                faces.found) else None
+            probs.append(det.read(img, face).probability)
+        p = np.array(probs)
+        runs, run = 0, 0
+        for v in p:
+            run = run + 1 if v >= 0.6 else 0
+            runs += run == 2
+        f1 = None
+        if it.label == "mixed_video":
+            y = frame_labels(len(p), read_intervals(dev, it))
+            keep = y >= 0
+            f1 = f1_score(y[keep], (p[keep] >= 0.5).astype(int))[0]
+        rows.append((Path(it.path).name, len(p), float((p >= 0.6).mean()), float(p.max()), runs,
+                     f1))
+    return rows
 
 
 def print_tables(report, fit, t_logit) -> None:

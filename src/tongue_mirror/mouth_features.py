@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -20,12 +21,14 @@ from tongue_mirror import landmarks as lm
 from tongue_mirror.values import FaceObservation
 
 REGIONS = ("open", "lowlip", "below", "chin", "side_l", "side_r")
-REGION_STATS = ("dl", "da", "db", "lstd", "red", "pink", "redlip", "dark", "teeth")
+REGION_STATS = ("dl", "da", "db", "lstd", "red", "pink", "redlip", "dark", "teeth", "pinkhue",
+                "dhue")
 REFERENCE_FEATURES = ("lip_dl", "lip_da", "lip_db", "skin_chroma", "below_red_rel", "open_red_rel")
 GEOMETRY_FEATURES = ("open_h", "open_w", "mouth_w", "open_ratio", "lowlip_thick", "lip_chin",
                      "lowlip_drop", "lowlip_resid", "lowlip_asym", "lowlip_inner_resid",
                      "abs_yaw", "abs_pitch")
-TONGUE_FEATURES = ("tongue_mass", "tongue_dx", "tongue_dy", "tongue_ext")
+TONGUE_FEATURES = ("tongue_mass", "tongue_dx", "tongue_dy", "tongue_ext",
+                   "pink_cx", "pink_cy", "corner_mid_x", "yaw_signed")
 FEATURE_NAMES: tuple[str, ...] = (
     tuple(f"{r}_{s}" for r in REGIONS for s in REGION_STATS)
     + REFERENCE_FEATURES + GEOMETRY_FEATURES + TONGUE_FEATURES
@@ -54,7 +57,7 @@ class PatchConfig:
             if not 0.0 < getattr(self, name) < 1.0:
                 raise ValueError(f"{name} must be in (0, 1) face units")
 
-    @property
+    @cached_property
     def px_per_unit(self) -> tuple[float, float]:
         """Patch pixels per face unit along x and y."""
         return (self.width / (self.x_range[1] - self.x_range[0]),
@@ -108,10 +111,10 @@ def warp_patch(image: np.ndarray, m: np.ndarray, cfg: PatchConfig) -> np.ndarray
         corners = np.array([[0, 0, 1], [cfg.width, 0, 1], [0, cfg.height, 1],
                             [cfg.width, cfg.height, 1]], np.float64) @ inv.T
         h, w = image.shape[:2]
-        x0 = int(np.clip(np.floor(corners[:, 0].min()) - 2, 0, w - 1))
-        y0 = int(np.clip(np.floor(corners[:, 1].min()) - 2, 0, h - 1))
-        x1 = int(np.clip(np.ceil(corners[:, 0].max()) + 2, x0 + 1, w))
-        y1 = int(np.clip(np.ceil(corners[:, 1].max()) + 2, y0 + 1, h))
+        x0 = _clamp(math.floor(float(corners[:, 0].min())) - 2, 0, w - 1)
+        y0 = _clamp(math.floor(float(corners[:, 1].min())) - 2, 0, h - 1)
+        x1 = _clamp(math.ceil(float(corners[:, 0].max())) + 2, x0 + 1, w)
+        y1 = _clamp(math.ceil(float(corners[:, 1].max())) + 2, y0 + 1, h)
         f = 2.0 * scale
         crop = image[y0:y1, x0:x1]
         small = cv2.resize(crop, (max(1, round((x1 - x0) * f)), max(1, round((y1 - y0) * f))),
@@ -126,6 +129,19 @@ def warp_patch(image: np.ndarray, m: np.ndarray, cfg: PatchConfig) -> np.ndarray
                           borderMode=cv2.BORDER_REPLICATE)
 
 
+_COLS = np.arange(256, dtype=np.float64) + 0.5  # pixel-centre coordinates
+
+
+def _clamp(v: int, lo: int, hi: int) -> int:
+    return lo if v < lo else hi if v > hi else v
+
+
+def _p90(x: np.ndarray) -> float:
+    """90th percentile by partition (np.percentile is slow for a per-frame hot path)."""
+    k = min(len(x) - 1, int(0.9 * (len(x) - 1) + 0.5))
+    return float(np.partition(x, k)[k])
+
+
 def _to_lab(bgr: np.ndarray) -> np.ndarray:
     """CIELAB float32 (L 0..100, a/b ±127)."""
     return cv2.cvtColor(bgr.astype(np.float32) * np.float32(1.0 / 255.0), cv2.COLOR_BGR2Lab)
@@ -138,8 +154,8 @@ def cheek_lab(image: np.ndarray, pts: np.ndarray, d: float, cfg: PatchConfig) ->
     samples = []
     for idx in (lm.CHEEK_LEFT, lm.CHEEK_RIGHT):
         cx, cy = pts[list(idx), :2].mean(axis=0)
-        x0, x1 = int(np.clip(cx - half, 0, w - 1)), int(np.clip(cx + half + 1, 1, w))
-        y0, y1 = int(np.clip(cy - half, 0, h - 1)), int(np.clip(cy + half + 1, 1, h))
+        x0, x1 = _clamp(int(cx - half), 0, w - 1), _clamp(int(cx + half + 1), 1, w)
+        y0, y1 = _clamp(int(cy - half), 0, h - 1), _clamp(int(cy + half + 1), 1, h)
         if x1 <= x0 or y1 <= y0:
             continue
         crop = image[y0:y1, x0:x1]
@@ -165,7 +181,10 @@ def _parabola_residual(p: np.ndarray, scale: float) -> float:
         return 0.0
     x = (p[:, 0] - p[:, 0].mean()) / max(np.ptp(p[:, 0]), 1e-6)
     a = np.stack([x * x, x, np.ones_like(x)], axis=1)
-    coef, *_ = np.linalg.lstsq(a, p[:, 1], rcond=None)
+    try:
+        coef = np.linalg.solve(a.T @ a, a.T @ p[:, 1])
+    except np.linalg.LinAlgError:
+        return 0.0
     return float(np.sqrt(np.mean((a @ coef - p[:, 1]) ** 2)) / scale)
 
 
@@ -189,13 +208,15 @@ def region_masks(px: np.ndarray, cfg: PatchConfig) -> dict[str, np.ndarray]:
     bot_side = max(px[lm.MOUTH_CORNER_LEFT, 1], px[lm.MOUTH_CORNER_RIGHT, 1]) + 0.18 * uy
     rows = (ys >= top_side) & (ys <= bot_side)
     sw = cfg.side_width * ux
+    # Never below the jaw line: a pink shirt or a red scarf under the chin is not a tongue.
+    face = ys <= _curve(px, lm.CHIN, xs) + 0.04 * uy
     return {
         "open": in_inner & (ys > yu_in) & (ys < yl_in),
         "lowlip": in_mouth & (ys >= yl_in) & (ys <= yl_out),
-        "below": wide & (ys > yl_out) & (ys <= below_end),
-        "chin": wide & (ys > below_end),
-        "side_l": rows & (xs < min(xl, xr)) & (xs >= min(xl, xr) - sw),
-        "side_r": rows & (xs > max(xl, xr)) & (xs <= max(xl, xr) + sw),
+        "below": wide & (ys > yl_out) & (ys <= below_end) & face,
+        "chin": wide & (ys > below_end) & face,
+        "side_l": rows & (xs < min(xl, xr)) & (xs >= min(xl, xr) - sw) & face,
+        "side_r": rows & (xs > max(xl, xr)) & (xs <= max(xl, xr) + sw) & face,
         "uplip": in_mouth & (ys >= yu_out) & (ys <= yu_in),
         "_yl_in": np.broadcast_to(yl_in, (cfg.height, cfg.width)),
     }
@@ -237,7 +258,15 @@ def extract(image_bgr: np.ndarray, face: FaceObservation,
     dark = ~not_dark
     chroma = np.hypot(a, b)
     teeth = (big_l > 0.85 * ls) & (chroma < 0.5 * cs + 3.0)
-    channels = np.stack([dl, da, db, dl * dl, red, pink, redlip, dark, teeth], axis=-1)
+    # Hue relative to the skin's: tongue and lips turn towards magenta from the skin's orange,
+    # and that survives a warm light or flushed cheeks better than redness does.
+    dhue = np.degrees(np.arctan2(b, a)) - math.degrees(math.atan2(float(skin[2]), float(skin[1])))
+    dhue = (dhue + 180.0) % 360.0 - 180.0
+    coloured = (chroma > 0.5 * cs) & not_dark
+    pinkhue = coloured & (dhue < -12.0)
+    dhue = np.where(coloured, np.clip(dhue, -60.0, 60.0), 0.0)
+    channels = np.stack([dl, da, db, dl * dl, red, pink, redlip, dark, teeth, pinkhue, dhue],
+                        axis=-1)
     channels = channels.reshape(-1, channels.shape[-1]).astype(np.float32)
     mstack = np.stack([masks[r] for r in REGIONS]).reshape(len(REGIONS), -1).astype(np.float32)
     counts = mstack.sum(axis=1)
@@ -251,7 +280,7 @@ def extract(image_bgr: np.ndarray, face: FaceObservation,
     # Where the tongue-coloured mass is, relative to the mouth centre.
     cand = masks["lowlip"] | masks["below"] | masks["chin"] | masks["side_l"] | masks["side_r"]
     # The lower lip is red too: it counts half, so a tongue lying over it still registers.
-    weight = np.clip(da - red_thr, 0.0, 30.0) * (cand & not_dark)
+    weight = np.minimum(np.maximum(da - red_thr, 0.0), 30.0) * (cand & not_dark)
     weight[masks["lowlip"]] *= 0.5
     mass = float(weight.sum()) / (30.0 * max(float(cand.sum()), 1.0))
     centre = (px[lm.UPPER_LIP_INNER_MID] + px[lm.LOWER_LIP_INNER_MID]) / 2.0
@@ -267,13 +296,25 @@ def extract(image_bgr: np.ndarray, face: FaceObservation,
             below_by = (yy[strong] - masks["_yl_in"][strong]) / uy
             beside = np.maximum(px[lm.MOUTH_CORNER_LEFT, 0] - xx[strong],
                                 xx[strong] - px[lm.MOUTH_CORNER_RIGHT, 0]) / ux
-            ext = float(np.clip(max(np.percentile(below_by, 90) / 0.45,
-                                    np.percentile(beside, 90) / 0.25), 0.0, 1.0))
+            ext = min(1.0, max(0.0, _p90(below_by) / 0.45, _p90(beside) / 0.25))
         vec = tdx * u + tdy * v
         norm = float(np.hypot(*vec))
         if norm > 1e-6:
             direction = (float(vec[0] / norm), float(vec[1] / norm))
 
+    # Sideways cues, against the face's midline (below the nose), not the mouth landmarks, which
+    # a sideways tongue drags along: where the pinker-than-lips mass sits, and the mouth corners.
+    mid_x = px[lm.NOSE_BOTTOM, 0]
+    everywhere = cand | masks["open"]
+    pinkw = (pink & everywhere).astype(np.float32)
+    psum = float(pinkw.sum())
+    if psum >= 1.0:
+        pink_cx = (float(pinkw.sum(axis=0) @ _COLS[:cfg.width]) / psum - mid_x) / ux
+        pink_cy = (float(pinkw.sum(axis=1) @ _COLS[:cfg.height]) / psum - centre[1]) / uy
+    else:
+        pink_cx = pink_cy = 0.0
+    corner_mid_x = float((px[lm.MOUTH_CORNER_LEFT, 0] + px[lm.MOUTH_CORNER_RIGHT, 0]) / 2
+                         - mid_x) / ux
     lip_red = max(lip_da, 2.0)
     refs = [float(lip[0] - ls) / ls, lip_da, float(lip[2] - skin[2]), cs,
             float(stats[REGIONS.index("below"), 1]) / lip_red,
@@ -299,6 +340,8 @@ def extract(image_bgr: np.ndarray, face: FaceObservation,
             _parabola_residual(px[list(lm.LOWER_LIP_INNER)], uy),
             abs(face.yaw), abs(face.pitch)]
     bs = [face.blendshape(k) for k in lm.DETECTOR_BLENDSHAPES]
-    vector = np.concatenate([stats.reshape(-1), refs, geom, [mass, tdx, tdy, ext], bs])
+    vector = np.concatenate([stats.reshape(-1), refs, geom,
+                             [mass, tdx, tdy, ext, pink_cx, pink_cy, corner_mid_x, face.yaw],
+                             bs])
     vector = np.nan_to_num(vector.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
     return MouthFeatures(vector=vector, direction=direction, extension=ext, patch=patch)

@@ -23,6 +23,22 @@ from tongue_mirror.values import FaceObservation, TongueReading
 DEFAULT_MODEL = "detector/model.json"
 DIRECTION_LABELS = ("center", "left", "right", "up", "down")
 
+# Inputs of the sideways-direction model: all odd under a left-right mirror of the image (so the
+# model is trained on mirrored copies too). MediaPipe's jaw/mouth Left/Right are the person's
+# sides, i.e. the image's right/left.
+_IDX = {n: i for i, n in enumerate(FEATURE_NAMES)}
+DIRECTION_INPUTS = ("pink_cx", "corner_mid_x", "jaw_lr", "mouth_lr", "yaw_signed", "tongue_dx")
+
+
+def direction_inputs(x: np.ndarray) -> np.ndarray:
+    """The direction model's inputs from feature vectors (n × F or F,); image-right positive."""
+    x = np.asarray(x, np.float64)
+    col = lambda name: x[..., _IDX[name]]  # noqa: E731
+    return np.stack([col("pink_cx"), col("corner_mid_x"),
+                     col("bs_jawLeft") - col("bs_jawRight"),
+                     col("bs_mouthLeft") - col("bs_mouthRight"),
+                     col("yaw_signed"), col("tongue_dx")], axis=-1)
+
 
 def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
@@ -56,6 +72,7 @@ class DetectorModel:
     weights: tuple[np.ndarray, ...]  # logistic: (w, b); mlp: (W1, b1, w2, b2)
     offset: float  # subtracted from the raw logit so the operating threshold is at p = 0.5
     info: dict
+    direction: dict | None = None  # sideways model: scale, coef (3×k), intercept, classes
 
     @classmethod
     def load(cls, path: Path) -> DetectorModel:
@@ -77,9 +94,26 @@ class DetectorModel:
                        np.asarray(m["w2"], np.float64), np.float64(m["b2"]))
         else:
             raise UserError(f"unknown detector model type {kind!r} in {path}")
+        direction = data.get("direction")
+        if direction is not None:
+            direction = {"scale": np.asarray(direction["scale"], np.float64),
+                         "coef": np.asarray(direction["coef"], np.float64),
+                         "intercept": np.asarray(direction["intercept"], np.float64),
+                         "classes": tuple(direction["classes"])}
         return cls(names, np.asarray(data["mean"], np.float64),
                    np.asarray(data["scale"], np.float64), kind, weights,
-                   float(data.get("offset", 0.0)), dict(data.get("info", {})))
+                   float(data.get("offset", 0.0)), dict(data.get("info", {})), direction)
+
+    def side_probabilities(self, x: np.ndarray) -> dict[str, float] | None:
+        """P(center/left/right) of the sideways model, or None where the weights have none."""
+        if self.direction is None:
+            return None
+        d = self.direction
+        z = direction_inputs(x) / d["scale"]
+        s = d["coef"] @ z + d["intercept"]
+        e = np.exp(s - s.max())
+        p = e / e.sum()
+        return dict(zip(d["classes"], (float(v) for v in p), strict=True))
 
     def logit(self, x: np.ndarray) -> np.ndarray:
         """Decision values (operating threshold at 0) for one vector or a batch."""
@@ -222,17 +256,37 @@ class TongueDetector:
         """Uncalibrated decision value; 0 is the trained operating threshold."""
         return float(self.model.logit(feats.vector))
 
+    def direction_of(self, feats: MouthFeatures) -> tuple[tuple[float, float] | None, str | None]:
+        """Unit vector (image coordinates) and label of where the tongue points.
+
+        Sideways: the trained center/left/right model (dx = P(right) − P(left)); up: the
+        tongue-coloured mass above the mouth centre. Without a sideways model, the colour centroid.
+        """
+        side = self.model.side_probabilities(feats.vector)
+        if side is None:
+            d = feats.direction
+            return d, direction_label(d, self.config)
+        v = feats.vector
+        up = v[_IDX["tongue_dy"]] < -0.05 and v[_IDX["pink_cy"]] < -0.02
+        dx = side.get("right", 0.0) - side.get("left", 0.0)
+        dy = -1.0 if up else 1.0
+        norm = math.hypot(dx, dy)
+        label = "up" if up else max(side, key=side.get)
+        return (dx / norm, dy / norm), label
+
     def reading(self, feats: MouthFeatures) -> TongueReading:
         """TongueReading from already-extracted features."""
         logit = self.logit(feats)
         p = self.calibration.apply(logit)
-        direction = feats.direction if p >= self.config.min_probability_for_direction else None
-        ext = float(np.clip(feats.extension, 0.0, 1.0)) * p
+        direction, label = None, None
+        if p >= self.config.min_probability_for_direction:
+            direction, label = self.direction_of(feats)
+        # A confidently seen tongue is drawn at least part-way out; colour extent adds the rest.
+        ext = p * float(np.clip(0.4 + 0.6 * feats.extension, 0.0, 1.0))
         named = feats.as_dict()
         named["logit"] = logit
         return TongueReading(probability=p, extension=ext, direction=direction,
-                             direction_label=direction_label(direction, self.config),
-                             features=named)
+                             direction_label=label, features=named)
 
     def read(self, image_bgr: np.ndarray, face: FaceObservation | None) -> TongueReading:
         """One frame's reading; no face means probability 0 (never raises on odd frames)."""
