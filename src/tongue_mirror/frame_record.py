@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from tongue_mirror import landmarks as lm
+from tongue_mirror.neural_log import neural_columns
 from tongue_mirror.pipeline import FrameResult
 
 
@@ -37,12 +38,6 @@ def frame_row(result: FrameResult) -> dict[str, object]:
         tongue_smoothed=_r(result.tongue.probability),
         tongue_out=int(result.tongue.is_out),
     )
-    neural = result.neural
-    for pop, values in neural.rates.items():
-        for channel, value in zip(neural.channels, values, strict=False):
-            row[f"{pop}_{channel}_hz"] = _r(value, 2)
-    for channel, value in neural.movement.items():
-        row[f"movement_{channel}"] = _r(value)
-    row["attribution"] = neural.attribution
+    row.update(neural_columns(result.neural))
     row["avatar_tongue"] = _r(result.pose.tongue_extension)
     return row
