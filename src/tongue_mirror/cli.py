@@ -10,7 +10,7 @@ from tongue_mirror import __version__
 from tongue_mirror.errors import UserError
 
 # Subcommand modules under tongue_mirror.commands, in the order --help lists them.
-COMMANDS = ()
+COMMANDS = ("make_sample",)
 
 
 def build_parser() -> argparse.ArgumentParser:

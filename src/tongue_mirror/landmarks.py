@@ -97,3 +97,11 @@ DETECTOR_BLENDSHAPES: Final = (BS_JAW_OPEN, BS_LOWER_DOWN_LEFT, BS_LOWER_DOWN_RI
                                BS_JAW_LEFT, BS_JAW_RIGHT, BS_STRETCH_LEFT, BS_STRETCH_RIGHT,
                                BS_MOUTH_LEFT, BS_MOUTH_RIGHT, BS_CHEEK_PUFF, BS_PRESS_LEFT,
                                BS_PRESS_RIGHT)
+
+# Eyelid margins, corner to corner (image-left eye first), for the synthetic performer's blinks.
+EYE_LEFT_UPPER_LID: Final = (33, 246, 161, 160, 159, 158, 157, 173, 133)
+EYE_LEFT_LOWER_LID: Final = (33, 7, 163, 144, 145, 153, 154, 155, 133)
+EYE_LEFT_CREASE: Final = (130, 247, 30, 29, 27, 28, 56, 190, 243)  # skin just above the upper lid
+EYE_RIGHT_UPPER_LID: Final = (362, 398, 384, 385, 386, 387, 388, 466, 263)
+EYE_RIGHT_LOWER_LID: Final = (362, 382, 381, 380, 374, 373, 390, 249, 263)
+EYE_RIGHT_CREASE: Final = (463, 414, 286, 258, 257, 259, 260, 467, 359)
