@@ -235,12 +235,15 @@ def synth_bases(dev: Path, items: list[Item], frame_stride: int):
 
 def _synth_cache_key(source: str, variant: str) -> str:
     code = (Path(__file__).parent / "synth_tongue.py").read_bytes()
+    if variant.startswith("synth2"):
+        code += (Path(__file__).resolve().parents[1] / "src/tongue_mirror/synth/tongue.py"
+                 ).read_bytes()
     h = hashlib.sha1(code + f"{SEED}:{source}:{variant}".encode()).hexdigest()[:16]
     return h
 
 
 def synthetic_samples(dev: Path, items: list[Item], frame_stride: int, per_base: int,
-                      cache: Path) -> Samples:
+                      cache: Path, per_base2: int = 0) -> Samples:
     """Tongues painted on real negatives, augmented copies of negatives and of real positives.
 
     Every synthetic image is landmarked afresh; images and landmarks are cached in /tmp.
@@ -251,11 +254,25 @@ def synthetic_samples(dev: Path, items: list[Item], frame_stride: int, per_base:
     dirs = ("center", "center", "left", "right", "center", "up", "left", "right")
     t0 = time.perf_counter()
     with StillLandmarker() as landmark:
-        _synthesise(s, sdir, dev, items, frame_stride, per_base, landmark, dirs, t0)
+        _synthesise(s, sdir, dev, items, frame_stride, per_base, landmark, dirs, t0, per_base2)
     return s
 
 
-def _synthesise(s, sdir, dev, items, frame_stride, per_base, landmark, dirs, t0) -> None:
+def _render_synth2(crop: np.ndarray, pts: np.ndarray, rng: np.random.Generator,
+                   direction: str) -> tuple[np.ndarray, int]:
+    """The synthetic performer's renderer (opens the jaw first; its label is exact): sometimes
+    the tongue stays inside the mouth, which makes a hard negative."""
+    from tongue_mirror.synth.tongue import face_direction
+    from tongue_mirror.synth.tongue import render_tongue as render_performer_tongue
+
+    ext = float(rng.uniform(0.15, 1.0))
+    vec = face_direction(pts, direction)
+    r = render_performer_tongue(crop, pts, ext, vec, rng=rng)
+    return r.image, int(bool(r.tip_past_lip))
+
+
+def _synthesise(s, sdir, dev, items, frame_stride, per_base, landmark, dirs, t0,
+                per_base2) -> None:
     n_done = 0
     for it, source, img, face in synth_bases(dev, items, frame_stride):
         if _is_gray(img):
@@ -267,19 +284,27 @@ def _synthesise(s, sdir, dev, items, frame_stride, per_base, landmark, dirs, t0)
         else:
             for k in range(per_base):
                 variants.append(("synth", k, None))
+            for k in range(per_base2):
+                variants.append(("synth2", k, None))
             variants.append(("aug", 0, ""))
         for kind, k, direction in variants:
             key = _synth_cache_key(source, f"{kind}{k}")
             img_path, lm_path = sdir / f"{key}.png", sdir / f"{key}.npz"
             rng = np.random.default_rng(int(key[:8], 16))
-            if kind == "synth":
+            if kind in ("synth", "synth2"):
                 direction = dirs[int(rng.integers(0, len(dirs)))]
             if not lm_path.is_file():
-                out = render_tongue(crop, pts, rng, direction) if kind == "synth" else crop
+                label = 1 if (kind == "synth" or it.label == "tongue_out") else 0
+                if kind == "synth":
+                    out = render_tongue(crop, pts, rng, direction)
+                elif kind == "synth2":
+                    out, label = _render_synth2(crop, pts, rng, direction)
+                else:
+                    out = crop
                 out = augment(out, rng)
                 f = landmark(out)
                 cv2.imwrite(str(img_path), out)
-                np.savez(lm_path, found=f is not None,
+                np.savez(lm_path, found=f is not None, label=label,
                          landmarks=f.landmarks if f is not None else np.zeros((478, 3)),
                          names=np.array(sorted(f.blendshapes) if f else [], dtype=object),
                          bs=np.array([f.blendshape(n) for n in sorted(f.blendshapes)]
@@ -297,7 +322,8 @@ def _synthesise(s, sdir, dev, items, frame_stride, per_base, landmark, dirs, t0)
                                 np.eye(4, dtype=np.float32), *[float(v) for v in z["ypr"]],
                                 bbox=(float(x0), float(y0), float(x1), float(y1)),
                                 image_size=(out.shape[1], out.shape[0]))
-            y = 1 if (kind == "synth" or it.label == "tongue_out") else 0
+            y = int(z["label"]) if "label" in z.files else int(
+                kind == "synth" or it.label == "tongue_out")
             s.add(mf.extract(out, f), y, it.group, source, kind, direction or "", 1.0)
             n_done += 1
             if n_done % 100 == 0:
@@ -442,7 +468,10 @@ def main() -> int:
     ap.add_argument("--model", choices=("logistic", "mlp"), default="logistic")
     ap.add_argument("--video-stride", type=int, default=2)
     ap.add_argument("--synth-stride", type=int, default=15)
-    ap.add_argument("--synth-per-face", type=int, default=2)
+    ap.add_argument("--synth-per-face", type=int, default=2,
+                    help="tongues per base face from tools/synth_tongue.py")
+    ap.add_argument("--synth2-per-face", type=int, default=2,
+                    help="tongues per base face from the synthetic performer's renderer")
     ap.add_argument("--no-synth", action="store_true")
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--skip-overlay-clip", action="store_true",
@@ -465,11 +494,11 @@ def main() -> int:
         syn = Samples().arrays()
     else:
         syn = synthetic_samples(args.data, items, args.synth_stride, args.synth_per_face,
-                                args.cache).arrays()
+                                args.cache, args.synth2_per_face).arrays()
     log(f"synthetic+augmented samples: {len(syn['y'])} ({time.perf_counter() - t0:.0f}s)")
     data = {k: np.concatenate([real[k], syn[k]]) if len(syn["y"]) else real[k] for k in real}
     is_real = np.isin(data["kind"], ("image", "frame"))
-    data["weight"] = np.where(np.isin(data["kind"], ("synth", "aug")),
+    data["weight"] = np.where(np.isin(data["kind"], ("synth", "synth2", "aug")),
                               data["weight"] * args.synth_weight, data["weight"])
     overlay_rows = np.char.startswith(data["source"].astype(str), "videos/" + OVERLAY_CLIP)
     trainable = ~(overlay_rows & (data["kind"] == "frame"))

@@ -21,6 +21,7 @@ from tongue_mirror import landmarks as lm
 from tongue_mirror.values import FaceObservation
 
 REGIONS = ("open", "lowlip", "below", "chin", "side_l", "side_r")
+PRIOR_PIXELS = 15.0
 REGION_STATS = ("dl", "da", "db", "lstd", "red", "pink", "redlip", "dark", "teeth", "pinkhue",
                 "dhue")
 REFERENCE_FEATURES = ("lip_dl", "lip_da", "lip_db", "skin_chroma", "below_red_rel", "open_red_rel")
@@ -208,8 +209,18 @@ def region_masks(px: np.ndarray, cfg: PatchConfig) -> dict[str, np.ndarray]:
     bot_side = max(px[lm.MOUTH_CORNER_LEFT, 1], px[lm.MOUTH_CORNER_RIGHT, 1]) + 0.18 * uy
     rows = (ys >= top_side) & (ys <= bot_side)
     sw = cfg.side_width * ux
-    # Never below the jaw line: a pink shirt or a red scarf under the chin is not a tongue.
+    # Never below the jaw line nor beyond the cheek outline: a pink shirt, a red scarf or the
+    # background beside a turned head is not a tongue.
     face = ys <= _curve(px, lm.CHIN, xs) + 0.04 * uy
+    oval = px[list(lm.FACE_OVAL)]
+    oval = oval[oval[:, 1] >= px[lm.NOSE_BOTTOM, 1] - 0.3 * uy]  # cheekbone to chin only
+    mid = px[lm.NOSE_BOTTOM, 0]
+    yrow = ys[:, 0]
+    for side, sign in ((oval[oval[:, 0] < mid], 1.0), (oval[oval[:, 0] >= mid], -1.0)):
+        if len(side) >= 2:
+            o = np.argsort(side[:, 1])
+            edge = np.interp(yrow, side[o, 1], side[o, 0])[:, None]
+            face = face & (sign * (xs - edge) >= 0.0)
     return {
         "open": in_inner & (ys > yu_in) & (ys < yl_in),
         "lowlip": in_mouth & (ys >= yl_in) & (ys <= yl_out),
@@ -271,7 +282,9 @@ def extract(image_bgr: np.ndarray, face: FaceObservation,
     mstack = np.stack([masks[r] for r in REGIONS]).reshape(len(REGIONS), -1).astype(np.float32)
     counts = mstack.sum(axis=1)
     sums = mstack @ channels
-    means = sums / np.maximum(counts, 1.0)[:, None]
+    # A pseudo-count of PRIOR_PIXELS pixels at the skin colour (all zeros): a sliver of a region
+    # (a closed mouth's "opening") gives weak evidence, not a fraction of 1 from two pixels.
+    means = sums / (counts + PRIOR_PIXELS)[:, None]
     var = np.maximum(means[:, 3] - means[:, 0] ** 2, 0.0)
     stats = means.copy()
     stats[:, 3] = np.sqrt(var)

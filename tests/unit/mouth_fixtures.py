@@ -31,12 +31,12 @@ def make_face(roll_deg: float = 0.0, scale: float = 1.0, shift=(0.0, 0.0)):
     pts[list(lm.UPPER_LIP_INNER), :2] = _contour(cx, cy, 45, 3, 11, -1)
     pts[list(lm.LOWER_LIP_INNER), :2] = _contour(cx, cy, 45, 3, 11, 1)
     pts[list(lm.LOWER_LIP_OUTER), :2] = _contour(cx, cy, 55, 20, 11, 1)
-    jaw = list(lm.CHIN)
-    xs = np.linspace(cx - 140, cx + 140, len(jaw))
-    order = np.argsort(np.abs(xs - cx))  # the chin tip at the middle, the jaw rising outwards
-    for k, i in enumerate(jaw):
-        x = xs[order[k]] if k else cx
-        pts[i, :2] = (x, cy + 110 - 150 * ((x - cx) / 140) ** 2)
+    # Face outline (jaw and chin included) on an ellipse whose bottom is the chin tip.
+    n_oval = len(lm.FACE_OVAL)
+    for k, i in enumerate(lm.FACE_OVAL):  # starts at the forehead, goes clockwise
+        ang = 2 * np.pi * k / n_oval
+        pts[i, :2] = (cx + 150 * np.sin(ang), cy - 80 - 190 * np.cos(ang))
+    pts[lm.NOSE_BOTTOM, :2] = (cx, cy - 45)
     pts[lm.CHIN_TIP, :2] = (cx, cy + 110)
     for idx, x in ((lm.CHEEK_LEFT, cx - 110), (lm.CHEEK_RIGHT, cx + 110)):
         pts[list(idx), :2] = (x, cy - 50)

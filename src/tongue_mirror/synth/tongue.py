@@ -542,6 +542,9 @@ def _draw(img: np.ndarray, p: np.ndarray, extension: float, d: np.ndarray,
     else:
         lip = _contour_y(f, p, lmk.UPPER_LIP_INNER, qx)
         hidden = _smoothstep((lip - qy) / 1.5 + 0.5)
+    # the lip it slides under also shades it, just below the contact line
+    lip_shadow = 0.35 * np.exp(-np.abs(qy - lip) / max(0.05 * mw, 1.0))
+    tongue *= (1.0 - lip_shadow)[..., None]
     # until it has slid past the lips, the tongue is seen only through the mouth opening
     opening = _polygon_alpha(ys.shape, poly, np.array([x0, y0], dtype=np.float64))
     out_part = _smoothstep((along - exit_at) / 1.0 + 0.5).astype(np.float32)
