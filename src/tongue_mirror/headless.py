@@ -7,6 +7,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from tongue_mirror.background import BackgroundWorker
 from tongue_mirror.compositor import Hud, Layout
 from tongue_mirror.config import RunConfig
 from tongue_mirror.errors import UserError
@@ -14,6 +15,7 @@ from tongue_mirror.face_tracker import FaceTracker
 from tongue_mirror.factory import build_pipeline
 from tongue_mirror.frame_record import frame_row
 from tongue_mirror.logs import EventLog, FrameLog
+from tongue_mirror.pipeline import FrameResult
 from tongue_mirror.presenter import Presenter, ViewOptions
 from tongue_mirror.progress import Progress
 from tongue_mirror.recorder import VideoRecorder
@@ -105,6 +107,14 @@ def run_process(source_path: Path, outputs: ProcessOutputs, config: RunConfig,
         progress = Progress(info.frame_count, label=source_path.name) if show_progress else None
         options = ViewOptions(mirror=config.mirror, puppet=config.avatar == "puppet")
         hud = Hud(show_help=False)
+        drawer = None
+        if recorder is not None:
+            # Drawing and encoding run behind the analysis: the landmarker releases the GIL,
+            # so on two cores the next frame is analysed while this one is drawn.
+            def draw(result: FrameResult) -> None:
+                recorder.write(presenter.render(result, hud, options), result.frame.t)
+
+            drawer = stack.enter_context(BackgroundWorker(draw, max_queue=4, name="draw"))
         try:
             for frame in source:
                 result = pipeline.step(frame)
@@ -118,8 +128,8 @@ def run_process(source_path: Path, outputs: ProcessOutputs, config: RunConfig,
                     events.write(result.events)
                 if rows is not None:
                     rows.write(frame_row(result))
-                if recorder is not None:
-                    recorder.write(presenter.render(result, hud, options), frame.t)
+                if drawer is not None:
+                    drawer.submit(result)
                 if progress is not None:
                     progress.update(frames)
         except KeyboardInterrupt:

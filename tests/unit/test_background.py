@@ -1,0 +1,59 @@
+"""The background worker keeps order, bounds its queue, and hands errors back to the producer."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from tongue_mirror.background import BackgroundWorker
+
+
+def test_items_are_consumed_in_order_and_close_drains():
+    seen: list[int] = []
+    with BackgroundWorker(seen.append, max_queue=2) as worker:
+        for i in range(100):
+            worker.submit(i)
+    assert seen == list(range(100))
+
+
+def test_a_slow_consumer_blocks_the_producer_instead_of_queueing_everything():
+    gate = threading.Event()
+    started = threading.Event()
+    consumed: list[int] = []
+
+    def consume(i: int) -> None:
+        started.set()
+        gate.wait(5)
+        consumed.append(i)
+
+    worker = BackgroundWorker(consume, max_queue=2)
+    worker.submit(0)
+    started.wait(5)
+    worker.submit(1)
+    worker.submit(2)
+    blocked = threading.Thread(target=worker.submit, args=(3,))
+    blocked.start()
+    blocked.join(0.2)
+    assert blocked.is_alive()  # queue full: the fourth item waits
+    gate.set()
+    blocked.join(5)
+    worker.close()
+    assert consumed == [0, 1, 2, 3]
+
+
+def test_consumer_errors_reach_the_producer():
+    def consume(i: int) -> None:
+        if i == 3:
+            raise OSError("disk full")
+
+    worker = BackgroundWorker(consume, max_queue=1)
+    with pytest.raises(OSError, match="disk full"):
+        for i in range(50):
+            worker.submit(i)
+        worker.close()
+
+
+def test_bad_queue_size():
+    with pytest.raises(ValueError):
+        BackgroundWorker(print, max_queue=0)
