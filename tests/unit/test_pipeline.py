@@ -1,0 +1,97 @@
+"""The pipeline wires its stages in order; stepped here with a scripted tracker and detector."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tongue_mirror.avatar_motion import AvatarAnimator
+from tongue_mirror.circuit import MirrorCircuit
+from tongue_mirror.gesture import GestureTracker
+from tongue_mirror.pipeline import Pipeline
+from tongue_mirror.values import FaceObservation, Frame, TongueReading
+
+
+def face(cx: float = 320.0) -> FaceObservation:
+    return FaceObservation(landmarks=np.zeros((478, 3), np.float32),
+                           blendshapes={"jawOpen": 0.1}, transform=np.eye(4), yaw=0.0,
+                           pitch=0.0, roll=0.0, bbox=(cx - 80, 140, cx + 80, 340),
+                           image_size=(640, 480))
+
+
+class ScriptedTracker:
+    def __init__(self, present) -> None:
+        self.present = present
+        self.forgot = 0
+
+    def track(self, frame: Frame):
+        return face() if self.present(frame.t) else None
+
+    def forget_face(self) -> None:
+        self.forgot += 1
+
+
+class ScriptedDetector:
+    """Tongue out between 1 s and 2 s, pointing to the image's right."""
+
+    def read(self, image, face):
+        out = 1.0 <= self._t < 2.0
+        return TongueReading(probability=0.95 if out else 0.02, extension=0.8 if out else 0.0,
+                             direction=(1.0, 0.0) if out else None,
+                             direction_label="right" if out else None)
+
+
+def make(mode: str = "circuit", mirror: bool = True, present=lambda t: True):
+    det = ScriptedDetector()
+    pipe = Pipeline(ScriptedTracker(present), det, GestureTracker(), MirrorCircuit(),
+                    AvatarAnimator(seed=1), avatar_mode=mode, mirror=mirror)
+    return pipe, det
+
+
+def run(pipe, det, seconds: float = 3.0):
+    results = []
+    for i in range(int(seconds * 30)):
+        t = i / 30
+        det._t = t
+        results.append(pipe.step(Frame(np.zeros((480, 640, 3), np.uint8), t, i)))
+    return results
+
+
+def test_a_tongue_out_flows_through_to_events_and_the_avatar():
+    pipe, det = make()
+    results = run(pipe, det)
+    names = [e.event for r in results for e in r.events]
+    assert names.index("tongue_out_start") < names.index("imitation_start")
+    assert max(r.pose.tongue_extension for r in results) > 0.5
+    assert all(set(r.timings_ms) == {"tracker", "detector", "circuit", "animator"}
+               for r in results)
+
+
+@pytest.mark.parametrize(("mirror", "sign"), [(True, -1.0), (False, 1.0)])
+def test_the_baby_points_its_tongue_like_a_mirror(mirror, sign):
+    pipe, det = make(mirror=mirror)
+    results = run(pipe, det)
+    peak = max(results, key=lambda r: r.pose.tongue_extension)
+    assert np.sign(peak.pose.tongue_direction[0]) == sign
+
+
+def test_no_face_means_no_tongue_and_attract_mode():
+    pipe, det = make(present=lambda t: False)
+    results = run(pipe, det)
+    assert all(r.reading.probability == 0.0 and not r.tongue.is_out for r in results)
+    assert results[-1].attract
+
+
+def test_puppet_mode_copies_the_face_directly():
+    pipe, det = make(mode="puppet")
+    results = run(pipe, det, seconds=1.5)
+    assert results[-1].pose.tongue_extension > 0.3  # no circuit latency in between
+    with pytest.raises(ValueError):
+        make(mode="marionette")
+
+
+def test_next_person_forgets_the_followed_face():
+    pipe, det = make()
+    run(pipe, det, seconds=1.2)
+    pipe.reset_person()
+    assert pipe.tracker.forgot == 1 and not pipe.gesture.is_out
