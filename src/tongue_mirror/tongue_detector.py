@@ -27,7 +27,8 @@ DIRECTION_LABELS = ("center", "left", "right", "up", "down")
 # model is trained on mirrored copies too). MediaPipe's jaw/mouth Left/Right are the person's
 # sides, i.e. the image's right/left.
 _IDX = {n: i for i, n in enumerate(FEATURE_NAMES)}
-DIRECTION_INPUTS = ("pink_cx", "corner_mid_x", "jaw_lr", "mouth_lr", "yaw_signed", "tongue_dx")
+DIRECTION_INPUTS = ("pink_cx", "corner_mid_x", "jaw_lr", "mouth_lr", "yaw_signed", "tongue_dx",
+                    "side_pink_lr", "side_red_lr", "side_pinkhue_lr", "lowlip_asym")
 
 
 def direction_inputs(x: np.ndarray) -> np.ndarray:
@@ -37,7 +38,9 @@ def direction_inputs(x: np.ndarray) -> np.ndarray:
     return np.stack([col("pink_cx"), col("corner_mid_x"),
                      col("bs_jawLeft") - col("bs_jawRight"),
                      col("bs_mouthLeft") - col("bs_mouthRight"),
-                     col("yaw_signed"), col("tongue_dx")], axis=-1)
+                     col("yaw_signed"), col("tongue_dx"),
+                     col("side_r_pink") - col("side_l_pink"), col("side_r_red") - col("side_l_red"),
+                     col("side_r_pinkhue") - col("side_l_pinkhue"), col("lowlip_asym")], axis=-1)
 
 
 def _sigmoid(z: float) -> float:
@@ -100,6 +103,9 @@ class DetectorModel:
                          "coef": np.asarray(direction["coef"], np.float64),
                          "intercept": np.asarray(direction["intercept"], np.float64),
                          "classes": tuple(direction["classes"])}
+            if direction["coef"].shape != (len(direction["classes"]), len(DIRECTION_INPUTS)):
+                raise UserError(f"detector weights {path} have a direction model for other "
+                                "inputs; retrain with tools/train_detector.py")
         return cls(names, np.asarray(data["mean"], np.float64),
                    np.asarray(data["scale"], np.float64), kind, weights,
                    float(data.get("offset", 0.0)), dict(data.get("info", {})), direction)
