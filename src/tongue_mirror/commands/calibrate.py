@@ -29,41 +29,16 @@ def register(subparsers) -> None:
     p.set_defaults(handler=run)
 
 
-def _frames(args: argparse.Namespace):
-    """(t, BGR image) from the file (presentation time) or the camera (monotonic time)."""
-    import time
-
-    import cv2
+def _source(args: argparse.Namespace):
+    """The project's own frame source: the file (presentation times) or the camera."""
+    from tongue_mirror.camera import CameraSource
+    from tongue_mirror.video_file import VideoFileSource
 
     if args.source is not None:
         if not args.source.is_file():
             raise UserError(f"video file not found: {args.source}")
-        cap = cv2.VideoCapture(str(args.source))
-        if not cap.isOpened():
-            raise UserError(f"cannot open video {args.source}")
-        fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
-        i = 0
-        try:
-            while True:
-                ok, img = cap.read()
-                if not ok:
-                    return
-                yield i / fps, img
-                i += 1
-        finally:
-            cap.release()
-    cam = 0 if args.camera is None else args.camera
-    cap = cv2.VideoCapture(cam)
-    if not cap.isOpened():
-        raise UserError(f"cannot open camera {cam}")
-    try:
-        while True:
-            ok, img = cap.read()
-            if not ok:
-                raise UserError(f"camera {cam} stopped delivering frames")
-            yield time.monotonic(), img
-    finally:
-        cap.release()
+        return VideoFileSource(args.source)
+    return CameraSource(0 if args.camera is None else args.camera)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -71,7 +46,6 @@ def run(args: argparse.Namespace) -> int:
     from tongue_mirror.calibration import CalibrationConfig, CalibrationSession
     from tongue_mirror.face_tracker import FaceTracker
     from tongue_mirror.tongue_detector import TongueDetector, profile_path
-    from tongue_mirror.values import Frame
 
     try:
         cfg = CalibrationConfig(neutral_s=args.neutral, tongue_s=args.tongue)
@@ -81,13 +55,14 @@ def run(args: argparse.Namespace) -> int:
     detector = TongueDetector()
     session = CalibrationSession(cfg, args.profile)
     last = None
-    with FaceTracker() as tracker:
-        for i, (t, img) in enumerate(_frames(args)):
+    with FaceTracker() as tracker, _source(args) as source:
+        for i, frame in enumerate(source):
             if i == 0:
-                session.start(t)
-            face = tracker.track(Frame(img, t, i))
-            logit = detector.logit(detector.features(img, face)) if face is not None else None
-            status = session.add(t, logit)
+                session.start(frame.t)
+            face = tracker.track(frame)
+            reading = detector.read(frame.image, face)
+            logit = reading.features.get("logit") if face is not None else None
+            status = session.add(frame.t, logit)
             shown = (status.phase, status.countdown)
             if shown != last:
                 print(f"[{status.phase}] {status.prompt} ... {status.countdown}", flush=True)
