@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import time
@@ -274,7 +275,9 @@ class LiveApp:
             try:
                 self.recorder.write(canvas, t)
             except (UserError, OSError) as exc:
-                self.recorder = None
+                rec, self.recorder = self.recorder, None
+                with contextlib.suppress(UserError, OSError):
+                    rec.close()  # finalise what was written, as far as the disk allows
                 self.say(f"recording stopped: {exc} (what was written is kept)")
 
     def step(self, tracker_pipeline: Pipeline) -> None:
