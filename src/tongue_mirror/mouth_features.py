@@ -143,6 +143,21 @@ def _p90(x: np.ndarray) -> float:
     return float(np.partition(x, k)[k])
 
 
+def _inside_image(m: np.ndarray, shape: tuple[int, int], cfg: PatchConfig) -> np.ndarray | None:
+    """Patch pixels whose source lies inside the image; None when all of them do."""
+    inv = cv2.invertAffineTransform(m)
+    h, w = shape
+    corners = np.array([[0, 0], [cfg.width, 0], [0, cfg.height], [cfg.width, cfg.height]],
+                       np.float64) @ inv[:, :2].T + inv[:, 2]
+    if (corners.min(axis=0) >= 0).all() and corners[:, 0].max() <= w and corners[:, 1].max() <= h:
+        return None
+    xs = _COLS[:cfg.width][None, :]
+    ys = _COLS[:cfg.height][:, None]
+    sx = inv[0, 0] * xs + inv[0, 1] * ys + inv[0, 2]
+    sy = inv[1, 0] * xs + inv[1, 1] * ys + inv[1, 2]
+    return (sx >= 0) & (sx <= w - 1) & (sy >= 0) & (sy <= h - 1)
+
+
 def _to_lab(bgr: np.ndarray) -> np.ndarray:
     """CIELAB float32 (L 0..100, a/b ±127)."""
     return cv2.cvtColor(bgr.astype(np.float32) * np.float32(1.0 / 255.0), cv2.COLOR_BGR2Lab)
@@ -247,6 +262,10 @@ def extract(image_bgr: np.ndarray, face: FaceObservation,
     skin = cheek_lab(image, pts, d, cfg)
     px = pts[:, :2] @ m[:, :2].T + m[:, 2]
     masks = region_masks(px, cfg)
+    inside = _inside_image(m, image.shape[:2], cfg)
+    if inside is not None:  # never take statistics of the padding beyond the frame's edge
+        for key in (*REGIONS, "uplip"):
+            masks[key] = masks[key] & inside
     ux, uy = cfg.px_per_unit
 
     big_l, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
