@@ -466,6 +466,18 @@ def family(group: str) -> str:
     return group.split(":")[0] if ":" in group else group
 
 
+def fit_gain(y, z, w) -> float:
+    """Slope a of p = sigmoid(a·z) on held-out decision values z (threshold at z = 0), by
+    weighted log loss: Platt scaling with the operating point kept at p = 0.5."""
+    from scipy.optimize import minimize_scalar
+
+    def loss(a: float) -> float:
+        s = a * z
+        return float(np.sum(w * (np.logaddexp(0.0, s) - y * s)))
+
+    return float(minimize_scalar(loss, bounds=(0.1, 10.0), method="bounded").x)
+
+
 def best_threshold(y, logit, w) -> float:
     """The logit threshold that maximises weighted F1 on held-out predictions (midpoint of ties)."""
     cands = np.unique(np.round(logit, 3))
@@ -553,6 +565,8 @@ def main() -> int:
     scored = is_real & ~np.isnan(oof)
     # Rows weigh as in training: a photo 1, a whole clip as much as 30 photos.
     t_logit = best_threshold(data["y"][scored], oof[scored], data["weight"][scored])
+    gain = fit_gain(data["y"][scored], oof[scored] - t_logit, data["weight"][scored])
+    log(f"probability slope fitted on held-out predictions: {gain:.2f}")
     report = validation_report(data, oof, scored, t_logit, args.seed)
     report["overall"]["person_recall_macro"] = person_macro(data, oof, scored, t_logit)
     log(f"held-out person-macro recall {report['overall']['person_recall_macro']:.3f}")
@@ -572,6 +586,7 @@ def main() -> int:
         "feature_names": list(mf.FEATURE_NAMES),
         **final,
         "offset": t_logit,
+        "gain": gain,
         "direction": direction,
         "info": {"seed": args.seed, "model": args.model, "threshold_rule":
                  "max F1 on leave-people-out predictions of real items",
