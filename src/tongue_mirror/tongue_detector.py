@@ -298,13 +298,18 @@ class TongueDetector:
 
     def read(self, image_bgr: np.ndarray, face: FaceObservation | None) -> TongueReading:
         """One frame's reading; no face means probability 0 (never raises on odd frames)."""
+        return self.read_with_patch(image_bgr, face)[0]
+
+    def read_with_patch(self, image_bgr: np.ndarray, face: FaceObservation | None
+                        ) -> tuple[TongueReading, np.ndarray | None]:
+        """The reading and the canonical mouth patch (BGR) the camera panel shows, or None."""
         if face is None or image_bgr is None or image_bgr.size == 0:
-            return TongueReading(probability=0.0)
+            return TongueReading(probability=0.0), None
         try:
             feats = self.features(image_bgr, face)
         except (cv2_error(), ValueError, FloatingPointError, IndexError):
-            return TongueReading(probability=0.0)
-        return self.reading(feats)
+            return TongueReading(probability=0.0), None
+        return self.reading(feats), feats.patch
 
 
 def cv2_error() -> type[Exception]:
