@@ -143,6 +143,21 @@ def _p90(x: np.ndarray) -> float:
     return float(np.partition(x, k)[k])
 
 
+def _inside_image(m: np.ndarray, shape: tuple[int, int], cfg: PatchConfig) -> np.ndarray | None:
+    """Patch pixels whose source lies inside the image; None when all of them do."""
+    inv = cv2.invertAffineTransform(m)
+    h, w = shape
+    corners = np.array([[0, 0], [cfg.width, 0], [0, cfg.height], [cfg.width, cfg.height]],
+                       np.float64) @ inv[:, :2].T + inv[:, 2]
+    if (corners.min(axis=0) >= 0).all() and corners[:, 0].max() <= w and corners[:, 1].max() <= h:
+        return None
+    xs = _COLS[:cfg.width][None, :]
+    ys = _COLS[:cfg.height][:, None]
+    sx = inv[0, 0] * xs + inv[0, 1] * ys + inv[0, 2]
+    sy = inv[1, 0] * xs + inv[1, 1] * ys + inv[1, 2]
+    return (sx >= 0) & (sx <= w - 1) & (sy >= 0) & (sy <= h - 1)
+
+
 def _to_lab(bgr: np.ndarray) -> np.ndarray:
     """CIELAB float32 (L 0..100, a/b ±127)."""
     return cv2.cvtColor(bgr.astype(np.float32) * np.float32(1.0 / 255.0), cv2.COLOR_BGR2Lab)
@@ -178,15 +193,30 @@ def _curve(px: np.ndarray, idx: tuple[int, ...], xs: np.ndarray) -> np.ndarray:
 
 def _parabola_residual(p: np.ndarray, scale: float) -> float:
     """RMS distance of a contour from its best parabola: a tongue pushes the lip out of shape."""
-    if len(p) < 4 or np.ptp(p[:, 0]) < 1e-6:
+    xs = p[:, 0].tolist()
+    ys = p[:, 1].tolist()
+    span = max(xs) - min(xs)
+    if len(xs) < 4 or span < 1e-6:
         return 0.0
-    x = (p[:, 0] - p[:, 0].mean()) / max(np.ptp(p[:, 0]), 1e-6)
-    a = np.stack([x * x, x, np.ones_like(x)], axis=1)
+    mx = sum(xs) / len(xs)
+    x = [(v - mx) / span for v in xs]
+    # Normal equations of y ≈ c2·x² + c1·x + c0, solved in closed form (11 points: plain
+    # Python beats numpy's per-call overhead here).
+    s0 = float(len(x))
+    s1 = sum(x)
+    s2 = sum(v * v for v in x)
+    s3 = sum(v ** 3 for v in x)
+    s4 = sum(v ** 4 for v in x)
+    t0 = sum(ys)
+    t1 = sum(v * w for v, w in zip(x, ys, strict=True))
+    t2 = sum(v * v * w for v, w in zip(x, ys, strict=True))
+    m = np.array([[s4, s3, s2], [s3, s2, s1], [s2, s1, s0]])
     try:
-        coef = np.linalg.solve(a.T @ a, a.T @ p[:, 1])
+        c2, c1, c0 = np.linalg.solve(m, np.array([t2, t1, t0]))
     except np.linalg.LinAlgError:
         return 0.0
-    return float(np.sqrt(np.mean((a @ coef - p[:, 1]) ** 2)) / scale)
+    sq = sum((c2 * v * v + c1 * v + c0 - w) ** 2 for v, w in zip(x, ys, strict=True))
+    return math.sqrt(sq / len(x)) / scale
 
 
 def region_masks(px: np.ndarray, cfg: PatchConfig) -> dict[str, np.ndarray]:
@@ -247,6 +277,10 @@ def extract(image_bgr: np.ndarray, face: FaceObservation,
     skin = cheek_lab(image, pts, d, cfg)
     px = pts[:, :2] @ m[:, :2].T + m[:, 2]
     masks = region_masks(px, cfg)
+    inside = _inside_image(m, image.shape[:2], cfg)
+    if inside is not None:  # never take statistics of the padding beyond the frame's edge
+        for key in (*REGIONS, "uplip"):
+            masks[key] = masks[key] & inside
     ux, uy = cfg.px_per_unit
 
     big_l, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
@@ -254,7 +288,7 @@ def extract(image_bgr: np.ndarray, face: FaceObservation,
     cs = float(np.hypot(skin[1], skin[2]))
     up = masks["uplip"]
     if up.sum() >= 3:
-        lip = np.array([np.median(big_l[up]), np.median(a[up]), np.median(b[up])])
+        lip = np.median(lab[up], axis=0).astype(np.float64)
     else:
         lip = skin + np.array([-5.0, 6.0, 0.0])
     lip_da = float(lip[1] - skin[1])
@@ -271,14 +305,17 @@ def extract(image_bgr: np.ndarray, face: FaceObservation,
     teeth = (big_l > 0.85 * ls) & (chroma < 0.5 * cs + 3.0)
     # Hue relative to the skin's: tongue and lips turn towards magenta from the skin's orange,
     # and that survives a warm light or flushed cheeks better than redness does.
-    dhue = np.degrees(np.arctan2(b, a)) - math.degrees(math.atan2(float(skin[2]), float(skin[1])))
-    dhue = (dhue + 180.0) % 360.0 - 180.0
+    dhue = np.arctan2(b, a) * np.float32(180.0 / math.pi) - np.float32(
+        math.degrees(math.atan2(float(skin[2]), float(skin[1]))))
+    dhue[dhue > 180.0] -= 360.0  # both angles are within ±180: one wrap each way suffices
+    dhue[dhue < -180.0] += 360.0
     coloured = (chroma > 0.5 * cs) & not_dark
     pinkhue = coloured & (dhue < -12.0)
     dhue = np.where(coloured, np.clip(dhue, -60.0, 60.0), 0.0)
-    channels = np.stack([dl, da, db, dl * dl, red, pink, redlip, dark, teeth, pinkhue, dhue],
-                        axis=-1)
-    channels = channels.reshape(-1, channels.shape[-1]).astype(np.float32)
+    channels = np.empty((cfg.height, cfg.width, len(REGION_STATS)), np.float32)
+    for k, ch in enumerate((dl, da, db, dl * dl, red, pink, redlip, dark, teeth, pinkhue, dhue)):
+        channels[..., k] = ch
+    channels = channels.reshape(-1, len(REGION_STATS))
     mstack = np.stack([masks[r] for r in REGIONS]).reshape(len(REGIONS), -1).astype(np.float32)
     counts = mstack.sum(axis=1)
     sums = mstack @ channels
@@ -301,7 +338,7 @@ def extract(image_bgr: np.ndarray, face: FaceObservation,
     tdx = tdy = ext = 0.0
     wsum = float(weight.sum())
     if wsum > 1e-3:
-        yy, xx = np.mgrid[0:cfg.height, 0:cfg.width].astype(np.float64) + 0.5
+        yy, xx = np.broadcast_arrays(_COLS[:cfg.height, None], _COLS[None, :cfg.width])
         tdx = float((weight * xx).sum() / wsum - centre[0]) / ux
         tdy = float((weight * yy).sum() / wsum - centre[1]) / uy
         strong = weight > 5.0

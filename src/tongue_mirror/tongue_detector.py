@@ -76,6 +76,7 @@ class DetectorModel:
     offset: float  # subtracted from the raw logit so the operating threshold is at p = 0.5
     info: dict
     direction: dict | None = None  # sideways model: scale, coef (3×k), intercept, classes
+    gain: float = 1.0  # slope fitted on held-out predictions, so probabilities are calibrated
 
     @classmethod
     def load(cls, path: Path) -> DetectorModel:
@@ -108,7 +109,8 @@ class DetectorModel:
                                 "inputs; retrain with tools/train_detector.py")
         return cls(names, np.asarray(data["mean"], np.float64),
                    np.asarray(data["scale"], np.float64), kind, weights,
-                   float(data.get("offset", 0.0)), dict(data.get("info", {})), direction)
+                   float(data.get("offset", 0.0)), dict(data.get("info", {})), direction,
+                   float(data.get("gain", 1.0)))
 
     def side_probabilities(self, x: np.ndarray) -> dict[str, float] | None:
         """P(center/left/right) of the sideways model, or None where the weights have none."""
@@ -130,7 +132,7 @@ class DetectorModel:
         else:
             w1, b1, w2, b2 = self.weights
             out = np.tanh(z @ w1 + b1) @ w2 + b2
-        return out - self.offset
+        return self.gain * (out - self.offset)
 
 
 @dataclass(frozen=True)
@@ -300,7 +302,7 @@ class TongueDetector:
 
     def read_with_patch(self, image_bgr: np.ndarray, face: FaceObservation | None
                         ) -> tuple[TongueReading, np.ndarray | None]:
-        """The reading and the canonical mouth patch it came from (for the camera panel)."""
+        """The reading and the canonical mouth patch (BGR) the camera panel shows, or None."""
         if face is None or image_bgr is None or image_bgr.size == 0:
             return TongueReading(probability=0.0), None
         try:

@@ -82,3 +82,14 @@ def test_patch_config_validates():
     with pytest.raises(ValueError):
         PatchConfig(x_range=(0.1, 0.5))
     assert PatchConfig().px_per_unit[0] > 0
+
+
+def test_face_running_off_the_bottom_of_the_frame_stays_finite_and_separates():
+    """The padding beyond the frame's edge is never measured; the tongue still shows."""
+    pts = make_face(shift=(0.0, 160.0))  # chin and part of the tongue below the image
+    face = face_of(pts)
+    on = extract(render(pts, True), face).vector
+    off = extract(render(pts, False), face).vector
+    assert np.isfinite(on).all() and np.isfinite(off).all()
+    assert feat(on, "lowlip_red") + feat(on, "below_red") > feat(off, "lowlip_red") + feat(
+        off, "below_red") + 0.05

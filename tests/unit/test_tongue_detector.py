@@ -87,6 +87,14 @@ def test_synthetic_face_tongue_beats_no_tongue(detector):
     assert p_on > p_off
 
 
+def test_read_with_patch_gives_the_canonical_mouth_patch(detector, astronaut):
+    img, face = astronaut
+    reading, patch = detector.read_with_patch(img, face)
+    assert reading.probability == detector.read(img, face).probability
+    assert patch is not None and patch.shape == (64, 64, 3) and patch.dtype == np.uint8
+    assert detector.read_with_patch(img, None) == (detector.read(img, None), None)
+
+
 def test_no_face_and_empty_frames_read_zero(detector):
     assert detector.read(np.zeros((48, 64, 3), np.uint8), None).probability == 0.0
     pts = make_face()
