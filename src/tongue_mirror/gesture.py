@@ -24,10 +24,14 @@ TONGUE_OUT_END = "tongue_out_end"
 class GestureConfig:
     """Hysteresis thresholds, confirmation runs and minimum durations of the gesture tracker."""
 
-    on_threshold: float = 0.6  # probability at or above which a frame counts as evidence for "out"
-    off_threshold: float = 0.4  # smoothed probability below which a frame counts towards "in"
+    # The detector's weights put its held-out F1-optimal threshold at p = 0.5 (logit 0), so "out"
+    # evidence starts there; the confirmation run, not a higher bar, keeps single frames out.
+    on_threshold: float = 0.5  # probability at or above which a frame counts as evidence for "out"
+    # A held tongue wavers and blurs: the release bar sits well below the start bar.
+    off_threshold: float = 0.3  # smoothed probability below which a frame counts towards "in"
     confirm_frames: int = 2  # consecutive evidence frames before a start; >= 2: no 1-frame start
-    release_frames: int = 2  # consecutive low frames before an end, so 1 dropout never ends
+    release_frames: int = 3  # consecutive low frames before an end (100 ms at 30 fps): dips of
+    # one or two frames mid-gesture do not end it
     min_on_s: float = 0.2  # an out-interval lasts at least this long (start to end)
     min_off_s: float = 0.1  # after an end, no new start for this long
     smoothing_s: float = 0.0  # EMA time constant in seconds (0 = off); time-based, fps-independent

@@ -26,7 +26,7 @@ def run(probs, config=None, fps=30.0, dts=None):
 
 def test_start_is_emitted_on_the_confirming_frame_not_back_dated():
     probs = [0.0] * 10 + [0.9] * 20 + [0.0] * 10
-    states, events = run(probs, GestureConfig(confirm_frames=2))
+    states, events = run(probs, GestureConfig(confirm_frames=2, release_frames=2))
     starts = [e for e in events if e.event == TONGUE_OUT_START]
     assert [e.frame for e in starts] == [11]  # evidence from frame 10, confirmed at 11
     assert starts[0].t == pytest.approx(11 / 30)
