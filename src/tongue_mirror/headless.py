@@ -20,6 +20,7 @@ from tongue_mirror.presenter import Presenter, ViewOptions
 from tongue_mirror.progress import Progress
 from tongue_mirror.recorder import VideoRecorder
 from tongue_mirror.sources import open_source
+from tongue_mirror.values import FaceObservation, Frame
 
 
 @dataclass(frozen=True)
@@ -82,12 +83,27 @@ class ProcessSummary:
         return out
 
 
+class Tally:
+    """Counts what the analysis saw, for the summary."""
+
+    def __init__(self) -> None:
+        self.frames = self.faces = self.tongue_events = self.imitations = 0
+        self.last_t = 0.0
+
+    def add(self, result: FrameResult) -> None:
+        self.frames += 1
+        self.faces += result.face is not None
+        self.last_t = result.frame.t
+        for e in result.events:
+            self.tongue_events += e.event == "tongue_out_start"
+            self.imitations += e.event == "imitation_start"
+
+
 def run_process(source_path: Path, outputs: ProcessOutputs, config: RunConfig,
                 show_progress: bool = True) -> ProcessSummary:
     """Runs the pipeline over a file; every output is finalised even on Ctrl-C or error."""
     source = open_source(str(source_path))
-    frames = faces = tongue_events = imitations = 0
-    last_t = 0.0
+    tally = Tally()
     interrupted = False
     start = time.perf_counter()
     with ExitStack() as stack:
@@ -110,36 +126,42 @@ def run_process(source_path: Path, outputs: ProcessOutputs, config: RunConfig,
         drawer = None
         if recorder is not None:
             # Drawing and encoding run behind the analysis: the landmarker releases the GIL,
-            # so on two cores the next frame is analysed while this one is drawn.
+            # so on two cores the next frame is tracked while this one is drawn.
             def draw(result: FrameResult) -> None:
                 recorder.write(presenter.render(result, hud, options), result.frame.t)
 
             drawer = stack.enter_context(BackgroundWorker(draw, max_queue=4, name="draw"))
+
+        def analyse(item: tuple[Frame, FaceObservation | None, float]) -> None:
+            result = pipeline.analyse(*item)
+            tally.add(result)
+            if events is not None:
+                events.write(result.events)
+            if rows is not None:
+                rows.write(frame_row(result))
+            if drawer is not None:
+                drawer.submit(result)
+            if progress is not None:
+                progress.update(tally.frames)
+
+        # Tracking (MediaPipe, GIL released) on this thread; the rest of the analysis, the logs
+        # and the hand-over to drawing on another, in frame order.
+        analyser = stack.enter_context(BackgroundWorker(analyse, max_queue=4, name="analyse"))
         try:
             for frame in source:
-                result = pipeline.step(frame)
-                frames += 1
-                faces += result.face is not None
-                last_t = frame.t
-                for e in result.events:
-                    tongue_events += e.event == "tongue_out_start"
-                    imitations += e.event == "imitation_start"
-                if events is not None:
-                    events.write(result.events)
-                if rows is not None:
-                    rows.write(frame_row(result))
-                if drawer is not None:
-                    drawer.submit(result)
-                if progress is not None:
-                    progress.update(frames)
+                t0 = time.perf_counter()
+                face = pipeline.tracker.track(frame)
+                analyser.submit((frame, face, (time.perf_counter() - t0) * 1e3))
         except KeyboardInterrupt:
             interrupted = True
         finally:
+            analyser.close()  # everything tracked is analysed, logged and drawn
             if progress is not None:
                 progress.finish()
     damage = getattr(source, "damage_report", lambda: None)()
-    duration = last_t + (1.0 / info.fps if info.fps else 0.0) if frames else 0.0
-    return ProcessSummary(frames=frames, faces=faces, tongue_events=tongue_events,
-                          imitation_events=imitations, seconds=duration,
+    frames = tally.frames
+    duration = tally.last_t + (1.0 / info.fps if info.fps else 0.0) if frames else 0.0
+    return ProcessSummary(frames=frames, faces=tally.faces, tongue_events=tally.tongue_events,
+                          imitation_events=tally.imitations, seconds=duration,
                           wall_s=time.perf_counter() - start, damage=damage,
                           interrupted=interrupted)

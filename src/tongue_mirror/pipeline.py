@@ -106,6 +106,11 @@ class Pipeline:
         """Analyses one frame."""
         t0 = time.perf_counter()
         face = self.tracker.track(frame)
+        return self.analyse(frame, face, (time.perf_counter() - t0) * 1e3)
+
+    def analyse(self, frame: Frame, face: FaceObservation | None,
+                tracker_ms: float = 0.0) -> FrameResult:
+        """Everything after the tracker; `process` runs it beside the next frame's tracking."""
         t1 = time.perf_counter()
         reading, patch = self._read(frame.image, face)
         t2 = time.perf_counter()
@@ -120,7 +125,7 @@ class Pipeline:
         if self.avatar_mode == "puppet" and face is not None:
             pose = puppet_pose(face, reading)
         t4 = time.perf_counter()
-        timings = {"tracker": (t1 - t0) * 1e3, "detector": (t2 - t1) * 1e3,
+        timings = {"tracker": tracker_ms, "detector": (t2 - t1) * 1e3,
                    "circuit": (t3 - t2) * 1e3, "animator": (t4 - t3) * 1e3}
         return FrameResult(frame=frame, face=face, reading=reading, tongue=tongue, neural=neural,
                            pose=pose, attract=self.animator.attract, mouth_patch=patch,

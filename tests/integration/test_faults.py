@@ -156,16 +156,16 @@ def test_ctrl_c_during_process_finalises_outputs(tmp_path, monkeypatch):
 
     def build(config, tracker):
         pipeline = real_step(config, tracker)
-        original = pipeline.step
+        original = pipeline.tracker.track
         count = {"n": 0}
 
-        def step(frame):
+        def track(frame):  # Ctrl-C arrives on the main thread, which tracks
             count["n"] += 1
             if count["n"] == 20:
                 raise KeyboardInterrupt
             return original(frame)
 
-        pipeline.step = step
+        pipeline.tracker.track = track
         return pipeline
 
     monkeypatch.setattr(headless, "build_pipeline", build)
