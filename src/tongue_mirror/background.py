@@ -33,14 +33,15 @@ class BackgroundWorker(Generic[T]):
     def _run(self) -> None:
         while True:
             item = self._queue.get()
-            if item is _STOP:
-                return
-            if self._error is not None:
-                continue  # keep draining so the producer never blocks on a dead consumer
             try:
-                self._consume(item)
+                if item is _STOP:
+                    return
+                if self._error is None:  # after an error, keep draining: never block the producer
+                    self._consume(item)
             except BaseException as exc:  # handed to the producer thread
                 self._error = exc
+            finally:
+                self._queue.task_done()
 
     def _raise_pending(self) -> None:
         if self._error is not None:
@@ -53,6 +54,12 @@ class BackgroundWorker(Generic[T]):
             raise RuntimeError("worker is closed")
         self._raise_pending()
         self._queue.put(item)
+
+    def flush(self) -> None:
+        """Waits until every item submitted so far has been consumed."""
+        if not self._closed:
+            self._queue.join()
+        self._raise_pending()
 
     def close(self) -> None:
         """Waits for every queued item to be consumed; re-raises a consumer error."""

@@ -13,6 +13,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from tongue_mirror.background import BackgroundWorker
 from tongue_mirror.calibration import CalibrationSession
 from tongue_mirror.circuit_params import MODES
 from tongue_mirror.compositor import Hud, Layout
@@ -83,6 +84,8 @@ class LiveApp:
         size = config.run.canvas_size
         fps = feed.info.fps or 30.0
         self.replay = ReplayBuffer(seconds=config.replay_s, fps=fps, size=size)
+        self._replay_worker: BackgroundWorker[tuple[np.ndarray, float]] = BackgroundWorker(
+            lambda item: self.replay.push(*item), max_queue=2, name="replay")
         self.presenter = Presenter(Layout.make(config.run.layout, size))
         self.pipeline: Pipeline | None = None
         self.last_canvas: np.ndarray | None = None
@@ -134,6 +137,7 @@ class LiveApp:
 
     def save_replay(self) -> None:
         """Writes the last N seconds to a file on a worker thread (a save takes seconds)."""
+        self._replay_worker.flush()  # the frames still being encoded belong in the replay
         frames = self.replay.snapshot()
         if not frames:
             self.say("nothing to save yet")
@@ -270,7 +274,7 @@ class LiveApp:
                    show_help=self.show_help, paused=self.paused)
 
     def _record(self, canvas: np.ndarray, t: float) -> None:
-        self.replay.push(canvas, t)
+        self._replay_worker.submit((canvas, t))  # JPEG-encoded beside the loop, not in it
         if self.recorder is not None:
             try:
                 self.recorder.write(canvas, t)
@@ -318,6 +322,7 @@ class LiveApp:
                         break
             finally:
                 self.stop_recording()
+                self._replay_worker.close()
                 self.wait_for_saves()
         return 0
 

@@ -57,3 +57,13 @@ def test_consumer_errors_reach_the_producer():
 def test_bad_queue_size():
     with pytest.raises(ValueError):
         BackgroundWorker(print, max_queue=0)
+
+
+def test_flush_waits_for_everything_submitted():
+    seen: list[int] = []
+    worker = BackgroundWorker(seen.append, max_queue=3)
+    for i in range(10):
+        worker.submit(i)
+    worker.flush()
+    assert seen == list(range(10))
+    worker.close()
