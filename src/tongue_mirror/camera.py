@@ -33,8 +33,13 @@ CaptureFactory = Callable[[int], Capture]
 
 
 def opencv_capture(index: int) -> Capture:
-    """The real camera through OpenCV's default backend."""
-    return cv2.VideoCapture(index)
+    """The real camera through OpenCV's default backend, without its probing chatter on stderr."""
+    previous = cv2.utils.logging.getLogLevel()
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+    try:
+        return cv2.VideoCapture(index)
+    finally:
+        cv2.utils.logging.setLogLevel(previous)
 
 
 class CameraSource(FrameSource):
