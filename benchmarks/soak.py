@@ -9,18 +9,45 @@ end, the RSS growth after the first minute. Linux (reads /proc/self/statm).
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
+from tongue_mirror.frame_source import FrameSource, SourceInfo
 from tongue_mirror.live_app import LiveApp, LiveConfig
 from tongue_mirror.live_feed import LiveFeed, bundled_samples
 from tongue_mirror.sources import PacedSource
+from tongue_mirror.values import Frame
 from tongue_mirror.video_file import VideoFileSource
 from tongue_mirror.window import NullWindow
+
+
+class MemoryLoop(FrameSource):
+    """The sample's frames decoded once and replayed forever with increasing times."""
+
+    def __init__(self, path: Path) -> None:
+        with VideoFileSource(path) as src:
+            self._info = src.info
+            self._frames = [f.image for f in src]
+
+    def open(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    @property
+    def info(self) -> SourceInfo:
+        return self._info
+
+    def __iter__(self) -> Iterator[Frame]:
+        for i in itertools.count():
+            yield Frame(self._frames[i % len(self._frames)], i / self._info.fps, i)
 
 
 def rss_mb() -> float:
@@ -36,8 +63,13 @@ def main() -> None:
     parser.add_argument("--fps", type=float, default=30.0)
     parser.add_argument("--record", action="store_true", help="record the whole run too")
     parser.add_argument("--period", type=float, default=60.0, help="seconds between rows")
+    parser.add_argument("--preload", action="store_true",
+                        help="decode the sample once and loop it from memory, like a camera: "
+                        "keeps the file decoder's own memory out of the figures")
     args = parser.parse_args()
-    source = PacedSource(VideoFileSource(bundled_samples()[0], loop=True), fps=args.fps)
+    inner = MemoryLoop(bundled_samples()[0]) if args.preload else VideoFileSource(
+        bundled_samples()[0], loop=True)
+    source = PacedSource(inner, fps=args.fps)
     rows: list[tuple[float, float, float, float, int, int]] = []
     with tempfile.TemporaryDirectory() as tmp, LiveFeed(source) as feed:
         times: list[float] = []
