@@ -6,7 +6,7 @@ import csv
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, Self
 
 from tongue_mirror.errors import UserError
 from tongue_mirror.values import GestureEvent
@@ -21,7 +21,23 @@ def _open_for_writing(path: Path) -> IO[str]:
         raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
-class EventLog:
+class _LogFile:
+    """A text file opened for writing that closes as a context manager."""
+
+    _fh: IO[str]
+
+    def close(self) -> None:
+        """Flushes and closes the file."""
+        self._fh.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class EventLog(_LogFile):
     """One JSON object per line: {"t": seconds, "frame": index, "event": name, ...}."""
 
     def __init__(self, path: Path) -> None:
@@ -39,18 +55,9 @@ class EventLog:
         if wrote:
             self._fh.flush()
 
-    def close(self) -> None:
-        """Closes the file."""
-        self._fh.close()
-
-    def __enter__(self) -> EventLog:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
-class FrameLog:
+class FrameLog(_LogFile):
     """One CSV row per frame; the columns are fixed by the first row."""
 
     def __init__(self, path: Path, flush_every: int = 30) -> None:
@@ -70,12 +77,3 @@ class FrameLog:
         if self.count % self._flush_every == 0:
             self._fh.flush()
 
-    def close(self) -> None:
-        """Flushes and closes the file."""
-        self._fh.close()
-
-    def __enter__(self) -> FrameLog:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
