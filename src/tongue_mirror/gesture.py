@@ -1,8 +1,9 @@
 """Turns noisy per-frame tongue probabilities into clean, prompt tongue_out_start/_end events.
 
 The start event is emitted on the frame where the evidence becomes sufficient (a run of
-`confirm_frames` consecutive frames at or above `on_threshold`, or, if enabled, one frame at or
-above `instant_threshold`), never back-dated: the latency a
+`confirm_frames` consecutive frames at or above `on_threshold` whose summed log-odds reach
+`min_evidence`, as in a sequential probability ratio test, or, if enabled, one frame at or above
+`instant_threshold`), never back-dated: the latency a
 user feels is the latency the evaluation measures. Once out, the gesture is held for at least
 `min_on_s` and ends only after `release_frames` consecutive frames below `off_threshold`, so a
 held tongue does not flicker and a single dropout does not end it. After an end, a new start
@@ -34,6 +35,11 @@ class GestureConfig:
     # one or two frames mid-gesture do not end it
     min_on_s: float = 0.2  # an out-interval lasts at least this long (start to end)
     min_off_s: float = 0.1  # after an end, no new start for this long
+    # The run's summed log-odds, log(p / (1 - p)) per frame, must reach this before a start: two
+    # frames at p = 0.75 or one at 0.9 and one at 0.6 suffice, while a flicker hovering just above
+    # the bar (0.55, 0.6) does not, however the frames are spaced. The detector's probabilities
+    # are calibrated on held-out people, so log-odds are evidence in the statistical sense.
+    min_evidence: float = 2.0
     smoothing_s: float = 0.0  # EMA time constant in seconds (0 = off); time-based, fps-independent
     # Opt-in: one raw frame at or above this starts at once (saves a frame of latency, but then a
     # single very confident noisy frame can start a gesture). None = always confirm.
@@ -54,12 +60,20 @@ class GestureConfig:
         if self.instant_threshold is not None and not (
                 self.on_threshold < self.instant_threshold <= 1.0):
             raise ValueError("instant_threshold must be above on_threshold and at most 1")
+        if not (math.isfinite(self.min_evidence) and self.min_evidence >= 0.0):
+            raise ValueError(f"min_evidence must be a finite number >= 0, got {self.min_evidence!r}")
         if self.release_frames < 1:
             raise ValueError("release_frames must be >= 1")
         for name in ("min_on_s", "min_off_s", "smoothing_s"):
             v = getattr(self, name)
             if not (math.isfinite(v) and v >= 0.0):
                 raise ValueError(f"{name} must be a finite number >= 0, got {v!r}")
+
+
+def _log_odds(p: float) -> float:
+    """log(p / (1 - p)), finite at 0 and 1."""
+    p = min(1.0 - 1e-6, max(1e-6, p))
+    return math.log(p / (1.0 - p))
 
 
 class GestureTracker:
@@ -79,6 +93,7 @@ class GestureTracker:
         self._last_frame = -1
         self._high_run = 0
         self._high_run_t: float | None = None
+        self._run_evidence = 0.0
         self._low_run = 0
         self._low_run_t: float | None = None
 
@@ -120,7 +135,9 @@ class GestureTracker:
         if raw >= cfg.on_threshold and smoothed >= cfg.on_threshold:
             if self._high_run == 0:
                 self._high_run_t = t
+                self._run_evidence = 0.0
             self._high_run += 1
+            self._run_evidence += _log_odds(smoothed)
         else:
             self._high_run = 0
         if smoothed < cfg.off_threshold:
@@ -134,12 +151,15 @@ class GestureTracker:
             rested = self._last_end_t is None or t - self._last_end_t >= cfg.min_off_s
             instant = (cfg.instant_threshold is not None and self._high_run >= 1
                        and raw >= cfg.instant_threshold)
-            if (self._high_run >= cfg.confirm_frames or instant) and rested:
+            confirmed = (self._high_run >= cfg.confirm_frames
+                         and self._run_evidence >= cfg.min_evidence)
+            if (confirmed or instant) and rested:
                 self._is_out = True
                 self._since = t
                 since = self._high_run_t if self._high_run_t is not None else t
                 events.append(GestureEvent(t, frame, TONGUE_OUT_START, {
                     "probability": round(smoothed, 4), "evidence_since": float(since),
+                    "evidence": round(self._run_evidence, 3),
                 }))
         else:
             held = self._since is not None and t - self._since >= cfg.min_on_s

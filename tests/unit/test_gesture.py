@@ -47,6 +47,25 @@ def test_single_spike_starts_nothing_even_at_full_confidence():
     assert events == []
 
 
+def test_a_weak_flicker_just_above_the_bar_starts_nothing():
+    """Two frames at 0.55 and 0.6 are a run, but their log-odds (0.2 + 0.4) are not evidence."""
+    _, events = run([0.0] * 5 + [0.55, 0.6] + [0.0] * 5 + [0.6, 0.55, 0.58] + [0.0] * 5)
+    assert events == []
+
+
+def test_sustained_moderate_evidence_starts_once_it_adds_up():
+    """p = 0.6 has log-odds 0.405: the default 2.0 is reached on the fifth frame of the run."""
+    _, events = run([0.0] * 5 + [0.6] * 10 + [0.0] * 10)
+    assert [e.frame for e in events if e.event == TONGUE_OUT_START] == [9]
+    _, events = run([0.0] * 5 + [0.6] * 10 + [0.0] * 10, GestureConfig(min_evidence=0.0))
+    assert [e.frame for e in events if e.event == TONGUE_OUT_START] == [6]
+
+
+def test_start_event_reports_its_evidence():
+    _, events = run([0.0] * 3 + [0.9] * 5)
+    assert events[0].data["evidence"] == pytest.approx(2 * 2.1972, abs=1e-3)
+
+
 def test_opt_in_instant_threshold_starts_on_the_first_strong_frame():
     cfg = GestureConfig(instant_threshold=0.95)
     _, events = run([0.0] * 5 + [0.97] * 5 + [0.0] * 10, cfg)
@@ -116,6 +135,8 @@ def test_nan_probability_is_treated_as_no_evidence():
     {"min_on_s": -1.0},
     {"min_off_s": float("nan")},
     {"smoothing_s": -0.1},
+    {"min_evidence": -1.0},
+    {"min_evidence": float("inf")},
     {"instant_threshold": 0.5},
     {"instant_threshold": 1.2},
 ])
@@ -133,6 +154,7 @@ configs = st.builds(
     min_on_s=st.floats(0.0, 1.0),
     min_off_s=st.floats(0.0, 1.0),
     smoothing_s=st.sampled_from([0.0, 0.02, 0.1, 0.5]),
+    min_evidence=st.floats(0.0, 6.0),
 )
 instant_configs = st.builds(GestureConfig, instant_threshold=st.floats(0.61, 1.0),
                             min_on_s=st.floats(0.0, 1.0), min_off_s=st.floats(0.0, 1.0))
@@ -163,6 +185,28 @@ def test_a_single_frame_spike_never_causes_an_event(cfg, before, after, spike, d
     probs = [*head, spike, *tail]
     _, events = run(probs, cfg)
     assert events == []
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(configs, st.lists(st.floats(0.0, 1.0), min_size=1, max_size=30), st.data())
+def test_no_start_before_the_run_has_enough_evidence(cfg, run_probs, data):
+    """Whatever the run, a start comes only once its summed log-odds reach min_evidence."""
+    import math
+
+    probs = [0.0] * 3 + run_probs
+    states, events = run(probs, cfg)
+    for e in events:
+        if e.event != TONGUE_OUT_START:
+            continue
+        assert e.data["evidence"] >= cfg.min_evidence - 1e-3
+        k = e.frame
+        tail = []
+        while k >= 0 and states[k].probability >= cfg.on_threshold:
+            tail.append(states[k].probability)
+            k -= 1
+        p = [min(1 - 1e-6, max(1e-6, v)) for v in tail]
+        assert sum(math.log(v / (1 - v)) for v in p) >= cfg.min_evidence - 1e-6
+        assert len(tail) >= cfg.confirm_frames
 
 
 @settings(max_examples=100, deadline=None, derandomize=True)
