@@ -1,6 +1,7 @@
 """Tongue-out detector: mouth-patch features → a small shipped model evaluated in plain numpy.
 
-The weights (standardisation, a logistic or one-hidden-layer model, the operating point) live in
+The weights (standardisation, then gradient-boosted trees, a logistic or a one-hidden-layer model,
+and the operating point) live in
 `assets/detector/model.json`, written by tools/train_detector.py. The model's logit is shifted so
 that the trained operating threshold sits at probability 0.5; a per-user Calibration moves that
 boundary (and sharpens it) for one person. Inference never imports the training stack.
@@ -65,14 +66,69 @@ class DetectorConfig:
 
 
 @dataclass(frozen=True, eq=False)
+class TreeEnsemble:
+    """Gradient-boosted trees padded to complete binary trees, so all of them walk in lockstep.
+
+    Node k of a tree (heap order: children 2k+1, 2k+2) sends z to the right when
+    z[feature] > threshold; a leaf reached early is padded with never-taken splits (threshold
+    +huge) whose subtrees repeat its value. Evaluating 200 depth-3 trees is three fancy-indexing
+    steps in numpy: tens of microseconds, no scikit-learn at run time.
+    """
+
+    feature: np.ndarray  # (T, 2^D − 1) int
+    threshold: np.ndarray  # (T, 2^D − 1) float
+    leaf: np.ndarray  # (T, 2^D) float, learning rate included
+    base: float
+
+    def __post_init__(self) -> None:
+        t, n_inner = self.feature.shape
+        if self.threshold.shape != (t, n_inner) or self.leaf.shape != (t, n_inner + 1):
+            raise ValueError("tree arrays disagree in shape")
+        if n_inner + 1 & n_inner:
+            raise ValueError("trees must be complete binary trees (2^D leaves)")
+
+    @property
+    def depth(self) -> int:
+        """Levels of splits."""
+        return int(self.leaf.shape[1]).bit_length() - 1
+
+    @classmethod
+    def from_json(cls, m: dict) -> TreeEnsemble:
+        """From the "model" object of model.json."""
+        return cls(np.asarray(m["feature"], np.int64), np.asarray(m["threshold"], np.float64),
+                   np.asarray(m["leaf"], np.float64), float(m["base"]))
+
+    def to_json(self) -> dict:
+        """The "model" object of model.json."""
+        return {"type": "trees", "depth": self.depth, "feature": self.feature.tolist(),
+                "threshold": self.threshold.tolist(), "leaf": self.leaf.tolist(),
+                "base": self.base}
+
+    def decision(self, z: np.ndarray) -> np.ndarray | float:
+        """Summed leaf values plus base, for one standardised vector (F,) or a batch (n, F)."""
+        z = np.asarray(z, np.float64)
+        single = z.ndim == 1
+        zz = z[None, :] if single else z
+        n_trees = self.feature.shape[0]
+        trees = np.arange(n_trees)[None, :]
+        rows = np.arange(len(zz))[:, None]
+        node = np.zeros((len(zz), n_trees), np.int64)
+        for _ in range(self.depth):
+            f = self.feature[trees, node]
+            node = 2 * node + 1 + (zz[rows, f] > self.threshold[trees, node])
+        out = self.base + self.leaf[trees, node - self.feature.shape[1]].sum(axis=1)
+        return float(out[0]) if single else out
+
+
+@dataclass(frozen=True, eq=False)
 class DetectorModel:
-    """Loaded weights: standardisation, then logistic (w·z + b) or an MLP with one tanh layer."""
+    """Loaded weights: standardisation, then boosted trees, logistic (w·z + b) or a tanh MLP."""
 
     feature_names: tuple[str, ...]
     mean: np.ndarray
     scale: np.ndarray
-    kind: str  # "logistic" | "mlp"
-    weights: tuple[np.ndarray, ...]  # logistic: (w, b); mlp: (W1, b1, w2, b2)
+    kind: str  # "trees" | "logistic" | "mlp"
+    weights: tuple  # trees: (TreeEnsemble,); logistic: (w, b); mlp: (W1, b1, w2, b2)
     offset: float  # subtracted from the raw logit so the operating threshold is at p = 0.5
     info: dict
     direction: dict | None = None  # sideways model: scale, coef (3×k), intercept, classes
@@ -93,6 +149,14 @@ class DetectorModel:
         m = data["model"]
         if kind == "logistic":
             weights = (np.asarray(m["coef"], np.float64), np.float64(m["intercept"]))
+        elif kind == "trees":
+            try:
+                weights = (TreeEnsemble.from_json(m),)
+            except (KeyError, ValueError) as exc:
+                raise UserError(f"detector weights {path} hold a malformed tree ensemble: "
+                                f"{exc}") from exc
+            if int(weights[0].feature.max(initial=0)) >= len(names):
+                raise UserError(f"detector weights {path} split on features they do not have")
         elif kind == "mlp":
             weights = (np.asarray(m["W1"], np.float64), np.asarray(m["b1"], np.float64),
                        np.asarray(m["w2"], np.float64), np.float64(m["b2"]))
@@ -126,7 +190,9 @@ class DetectorModel:
     def logit(self, x: np.ndarray) -> np.ndarray:
         """Decision values (operating threshold at 0) for one vector or a batch."""
         z = (np.asarray(x, np.float64) - self.mean) / self.scale
-        if self.kind == "logistic":
+        if self.kind == "trees":
+            out = self.weights[0].decision(z)
+        elif self.kind == "logistic":
             w, b = self.weights
             out = z @ w + b
         else:

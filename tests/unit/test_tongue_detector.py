@@ -17,6 +17,7 @@ from tongue_mirror.tongue_detector import (
     DetectorConfig,
     DetectorModel,
     TongueDetector,
+    TreeEnsemble,
     direction_label,
     load_profile,
     profile_path,
@@ -46,7 +47,7 @@ def test_shipped_weights_load_and_match_the_features(detector):
     m = detector.model
     assert m.feature_names == FEATURE_NAMES
     assert m.mean.shape == (len(FEATURE_NAMES),) and np.all(m.scale > 0)
-    assert m.kind in ("logistic", "mlp")
+    assert m.kind in ("trees", "logistic", "mlp")
 
 
 def test_no_tongue_on_the_astronaut(detector, astronaut):
@@ -57,26 +58,24 @@ def test_no_tongue_on_the_astronaut(detector, astronaut):
     assert "logit" in r.features
 
 
-def test_painted_tongue_raises_probability_on_the_astronaut(detector, astronaut):
-    """A pink tongue drawn hanging from her lower lip must read higher than her closed mouth."""
-    from tongue_mirror import landmarks as lm
+@pytest.mark.parametrize("direction", [(0.0, 1.0), (-0.7, 0.7)])
+def test_drawn_tongue_reads_out_on_the_astronaut(detector, astronaut, direction):
+    """The synthetic performer's tongue (which opens her mouth), landmarked afresh as a camera
+    frame would be, reads out once well past the lip; her closed mouth reads in."""
+    from tongue_mirror.face_tracker import FaceTracker
+    from tongue_mirror.synth.tongue import render_tongue
 
     img, face = astronaut
     base = detector.read(img, face).probability
-    pts = face.landmarks
-    top = pts[lm.LOWER_LIP_INNER_MID, :2]
-    chin = pts[lm.CHIN_TIP, :2]
-    width = float(np.hypot(*(pts[lm.MOUTH_CORNER_RIGHT, :2] - pts[lm.MOUTH_CORNER_LEFT, :2])))
     probs = []
-    for frac in (0.25, 0.45, 0.65):
-        out = img.copy()
-        centre = top + frac * 0.5 * (chin - top)
-        axes = (int(0.33 * width), int(frac * 0.5 * np.hypot(*(chin - top))))
-        cv2.ellipse(out, (int(centre[0]), int(centre[1])), axes, 0, 0, 360, (150, 140, 235), -1,
-                    cv2.LINE_AA)
-        probs.append(detector.read(out, face).probability)
-    assert max(probs) > base + 0.2
-    assert probs[-1] >= probs[0] - 0.05  # monotonic-ish in how much tongue is out
+    for extension in (0.6, 1.0):
+        drawn = render_tongue(img, face.landmarks, extension, direction, rng=0).image
+        with FaceTracker() as tracker:
+            seen = tracker.track(Frame(drawn, 0.0, 0))
+        assert seen is not None
+        probs.append(detector.read(drawn, seen).probability)
+    assert base < 0.1
+    assert min(probs) > 0.5
 
 
 def test_synthetic_face_tongue_beats_no_tongue(detector):
@@ -109,6 +108,58 @@ def test_mismatched_or_missing_weights_are_user_errors(tmp_path):
         DetectorModel.load(bad)
     with pytest.raises(UserError):
         DetectorModel.load(tmp_path / "absent.json")
+
+
+def _two_stumps() -> TreeEnsemble:
+    """Depth 2: tree 0 splits z0 at 0 then z1 at 1 (right branch) / a padded leaf (left);
+    tree 1 splits z1 at -1 only (its second level is padding)."""
+    big = 1e300
+    feature = np.array([[0, 0, 1], [1, 0, 0]])
+    threshold = np.array([[0.0, big, 1.0], [-1.0, big, big]])
+    leaf = np.array([[-2.0, -2.0, 0.5, 3.0], [-1.0, -1.0, 1.0, 1.0]])
+    return TreeEnsemble(feature, threshold, leaf, 0.25)
+
+
+@pytest.mark.parametrize(("z", "expected"), [
+    ((-1.0, 0.0), 0.25 - 2.0 + 1.0),  # left leaf; z1 > -1
+    ((1.0, 0.5), 0.25 + 0.5 + 1.0),  # right then left (z1 <= 1)
+    ((1.0, 2.0), 0.25 + 3.0 + 1.0),
+    ((1.0, -3.0), 0.25 + 0.5 - 1.0),
+    ((0.0, 1.0), 0.25 - 2.0 + 1.0),  # thresholds go left when equal, as in scikit-learn
+])
+def test_tree_ensemble_walks_hand_made_trees(z, expected):
+    trees = _two_stumps()
+    assert trees.depth == 2
+    assert trees.decision(np.array(z)) == pytest.approx(expected)
+    batch = trees.decision(np.array([z, z]))
+    assert batch.shape == (2,) and batch[1] == pytest.approx(expected)
+
+
+def test_tree_ensemble_json_round_trip_and_shape_checks():
+    trees = _two_stumps()
+    again = TreeEnsemble.from_json(json.loads(json.dumps(trees.to_json())))
+    z = np.array([[0.3, -0.2], [2.0, 5.0]])
+    assert np.allclose(again.decision(z), trees.decision(z))
+    with pytest.raises(ValueError):
+        TreeEnsemble(trees.feature[:, :2], trees.threshold[:, :2], trees.leaf[:, :3], 0.0)
+    with pytest.raises(ValueError):
+        TreeEnsemble(trees.feature, trees.threshold, trees.leaf[:, :3], 0.0)
+
+
+def test_tree_weights_that_split_on_missing_features_are_user_errors(tmp_path):
+    n = len(FEATURE_NAMES)
+    model = _two_stumps().to_json()
+    model["feature"] = [[n + 5, 0, 0], [0, 0, 0]]
+    bad = tmp_path / "model.json"
+    bad.write_text(json.dumps({"feature_names": list(FEATURE_NAMES), "mean": [0.0] * n,
+                               "scale": [1.0] * n, "model": model}))
+    with pytest.raises(UserError, match="split on features"):
+        DetectorModel.load(bad)
+    model.pop("leaf")
+    bad.write_text(json.dumps({"feature_names": list(FEATURE_NAMES), "mean": [0.0] * n,
+                               "scale": [1.0] * n, "model": model}))
+    with pytest.raises(UserError, match="malformed"):
+        DetectorModel.load(bad)
 
 
 def test_calibration_round_trip(tmp_path):

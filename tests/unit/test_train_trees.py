@@ -1,0 +1,28 @@
+"""The training script's tree export gives exactly scikit-learn's decisions in plain numpy."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("sklearn")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+
+
+def test_padded_trees_reproduce_scikit_learn():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from train_detector import TREE_DEPTH, padded_trees
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(600, 6))
+    y = ((x[:, 0] + 0.5 * x[:, 1] ** 2 - x[:, 2] * x[:, 3]) > 0.3).astype(int)
+    clf = HistGradientBoostingClassifier(max_depth=TREE_DEPTH, max_iter=40, random_state=0)
+    clf.fit(x, y)
+    trees = padded_trees(clf)
+    assert trees.depth == TREE_DEPTH and trees.feature.shape[0] == 40
+    probe = rng.normal(size=(200, 6))
+    assert np.allclose(trees.decision(probe), clf.decision_function(probe), atol=1e-9)
+    assert trees.decision(probe[7]) == pytest.approx(clf.decision_function(probe[7:8])[0])
