@@ -34,8 +34,13 @@ class ProcessOutputs:
     @staticmethod
     def derive(source: Path, video: Path | None, events: Path | None, frames: Path | None,
                no_video: bool) -> ProcessOutputs:
-        """Defaults next to the input: clip.mp4 → clip.mirror.mp4, .events.jsonl, .frames.csv."""
-        base = f"{source.with_suffix('') if source.is_file() else source}.mirror"
+        """Defaults travel together: next to --out when it is given (talk.mp4 → talk.events.jsonl,
+        talk.frames.csv), else next to the input (clip.mp4 → clip.mirror.mp4 and so on), so a
+        run never scatters logs into the input's folder behind the user's back."""
+        if video is not None and not no_video:
+            base = str(video.with_suffix(""))
+        else:
+            base = f"{source.with_suffix('') if source.is_file() else source}.mirror"
         outputs = ProcessOutputs(
             video=None if no_video else (video or Path(f"{base}.mp4")),
             events=events or Path(f"{base}.events.jsonl"),

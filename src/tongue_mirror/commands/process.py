@@ -16,7 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Runs the same pipeline as `live`, headless, over a video file (or a folder "
         "of images). Writes an annotated H.264 video, an events log (JSONL) and a per-frame log "
         "(CSV), by default next to the input: clip.mp4 -> clip.mirror.mp4, "
-        "clip.mirror.events.jsonl, clip.mirror.frames.csv.")
+        "clip.mirror.events.jsonl, clip.mirror.frames.csv; with -o talk.mp4 the logs go beside "
+        "it as talk.events.jsonl and talk.frames.csv.")
     p.add_argument("input", type=Path, help="video file or folder of images")
     p.add_argument("-o", "--output", type=Path, default=None, help="annotated video (.mp4)")
     p.add_argument("--events", type=Path, default=None, help="events log (.jsonl)")

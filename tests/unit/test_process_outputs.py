@@ -1,0 +1,47 @@
+"""Where `process` writes when the user names some outputs and not others."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tongue_mirror.errors import UserError
+from tongue_mirror.headless import ProcessOutputs
+
+
+def test_defaults_sit_next_to_the_input(tmp_path):
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"x")
+    out = ProcessOutputs.derive(clip, None, None, None, no_video=False)
+    assert out.video == tmp_path / "clip.mirror.mp4"
+    assert out.events == tmp_path / "clip.mirror.events.jsonl"
+    assert out.frames == tmp_path / "clip.mirror.frames.csv"
+
+
+def test_logs_follow_the_named_video(tmp_path):
+    clip = tmp_path / "in" / "clip.mp4"
+    clip.parent.mkdir()
+    clip.write_bytes(b"x")
+    video = tmp_path / "out" / "talk.mp4"
+    out = ProcessOutputs.derive(clip, video, None, None, no_video=False)
+    assert out.video == video
+    assert out.events == tmp_path / "out" / "talk.events.jsonl"
+    assert out.frames == tmp_path / "out" / "talk.frames.csv"
+
+
+def test_named_logs_win_and_no_video_falls_back_to_the_input(tmp_path):
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"x")
+    out = ProcessOutputs.derive(clip, tmp_path / "v.mp4", Path(tmp_path / "e.jsonl"), None,
+                                no_video=True)
+    assert out.video is None
+    assert out.events == tmp_path / "e.jsonl"
+    assert out.frames == tmp_path / "clip.mirror.frames.csv"
+
+
+def test_an_output_that_is_the_input_is_refused(tmp_path):
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"x")
+    with pytest.raises(UserError, match="overwrite the input"):
+        ProcessOutputs.derive(clip, None, clip, None, no_video=False)
