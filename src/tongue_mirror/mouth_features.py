@@ -11,8 +11,9 @@ Everything is vectorised over a 64×64 patch, so one frame costs well under a mi
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 import cv2
 import numpy as np
@@ -79,43 +80,78 @@ class MouthFeatures:
         return {k: float(v) for k, v in zip(FEATURE_NAMES, self.vector, strict=True)}
 
 
+def _index(idx: tuple[int, ...]) -> np.ndarray:
+    """Read-only landmark index array (fancy indexing with a list converts it on every call)."""
+    a = np.array(idx, dtype=np.intp)
+    a.flags.writeable = False
+    return a
+
+
+_FRAME_IDX = _index((lm.EYE_OUTER_LEFT, lm.EYE_OUTER_RIGHT, lm.MOUTH_CORNER_LEFT,
+                     lm.MOUTH_CORNER_RIGHT))
+_CHEEKS = _index(lm.CHEEK_LEFT + lm.CHEEK_RIGHT)  # 8 + 8 landmarks
+_LOWER_IN = _index(lm.LOWER_LIP_INNER)
+_LOWER_OUT = _index(lm.LOWER_LIP_OUTER)
+_CHIN = _index(lm.CHIN)
+# The four lip contours (11 landmarks each) in the order _region_masks' boundary curves take.
+_LIPS = _index(lm.UPPER_LIP_INNER + lm.LOWER_LIP_INNER + lm.UPPER_LIP_OUTER + lm.LOWER_LIP_OUTER)
+_OVAL = _index(lm.FACE_OVAL)
+# Landmark pairs of the geometry distances: opening height and width, mouth width, lower-lip
+# thickness, lower lip to chin.
+_DIST_A = _index((lm.UPPER_LIP_INNER_MID, lm.INNER_CORNER_LEFT, lm.MOUTH_CORNER_LEFT,
+                  lm.LOWER_LIP_INNER_MID, lm.LOWER_LIP_BOTTOM))
+_DIST_B = _index((lm.LOWER_LIP_INNER_MID, lm.INNER_CORNER_RIGHT, lm.MOUTH_CORNER_RIGHT,
+                  lm.LOWER_LIP_BOTTOM, lm.CHIN_TIP))
+_FOUR = _index((0, 1, 2, 3))[:, None]
+_MASKS = (*REGIONS, "uplip")  # order of the planes of _region_masks' stack
+_DEFAULT_SKIN = (60.0, 12.0, 15.0)  # Lab, when neither cheek is in the frame
+
+
+def _face_frame(pts: np.ndarray) -> tuple[float, float, float, float, float, float, float]:
+    """face_frame as plain floats (mcx, mcy, ux, uy, vx, vy, d): numpy scalars cost more than the
+    arithmetic; the operations and their order are face_frame's, so the values are identical."""
+    q = pts[_FRAME_IDX, :2]
+    (elx, ely), (erx, ery) = q[:2].tolist()
+    mcx, mcy = (q[2] + q[3]).tolist()  # summed in the landmarks' own dtype, as before
+    mcx, mcy = mcx / 2, mcy / 2
+    exx, exy = erx - elx, ery - ely
+    de = float(np.hypot(exx, exy))
+    dv = float(np.hypot(mcx - (elx + erx) / 2, mcy - (ely + ery) / 2)) / lm.EYE_TO_MOUTH_RATIO
+    d = 0.5 * (de + dv)
+    ux, uy = (exx / de, exy / de) if de > 1e-6 else (1.0, 0.0)
+    return mcx, mcy, ux, uy, -uy, ux, max(d, 1e-6)
+
+
 def face_frame(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Mouth-corner midpoint, face x and y unit vectors in the image, and face size D in pixels."""
-    el = pts[lm.EYE_OUTER_LEFT, :2].astype(np.float64)
-    er = pts[lm.EYE_OUTER_RIGHT, :2].astype(np.float64)
-    mc = (pts[lm.MOUTH_CORNER_LEFT, :2] + pts[lm.MOUTH_CORNER_RIGHT, :2]).astype(np.float64) / 2
-    ex = er - el
-    de = float(np.hypot(*ex))
-    dv = float(np.hypot(*(mc - (el + er) / 2))) / lm.EYE_TO_MOUTH_RATIO
-    d = 0.5 * (de + dv)
-    u = ex / de if de > 1e-6 else np.array([1.0, 0.0])
-    v = np.array([-u[1], u[0]])
-    return mc, u, v, max(d, 1e-6)
+    mcx, mcy, ux, uy, vx, vy, d = _face_frame(pts)
+    return np.array([mcx, mcy]), np.array([ux, uy]), np.array([vx, vy]), d
 
 
 def _patch_matrix(mc: np.ndarray, u: np.ndarray, v: np.ndarray, d: float,
                   cfg: PatchConfig) -> np.ndarray:
     """2×3 affine: image pixels → patch pixels."""
-    sx, sy = cfg.px_per_unit
-    sx, sy = sx / d, sy / d
-    cx = -cfg.x_range[0] * cfg.px_per_unit[0]
-    cy = -cfg.y_range[0] * cfg.px_per_unit[1]
-    return np.array([[sx * u[0], sx * u[1], cx - sx * float(u @ mc)],
-                     [sy * v[0], sy * v[1], cy - sy * float(v @ mc)]], dtype=np.float64)
+    px, py = cfg.px_per_unit
+    sx, sy = px / d, py / d
+    cx = -cfg.x_range[0] * px
+    cy = -cfg.y_range[0] * py
+    u0, u1 = u.tolist()
+    v0, v1 = v.tolist()
+    return np.array([[sx * u0, sx * u1, cx - sx * float(u @ mc)],
+                     [sy * v0, sy * v1, cy - sy * float(v @ mc)]], dtype=np.float64)
 
 
 def warp_patch(image: np.ndarray, m: np.ndarray, cfg: PatchConfig) -> np.ndarray:
     """Warps the mouth region; large faces are first area-downscaled so the samples do not alias."""
-    scale = math.sqrt(abs(np.linalg.det(m[:, :2])))
+    scale = math.sqrt(abs(float(m[0, 0] * m[1, 1] - m[0, 1] * m[1, 0])))
     if scale < 0.5:
         inv = cv2.invertAffineTransform(m)
-        corners = np.array([[0, 0, 1], [cfg.width, 0, 1], [0, cfg.height, 1],
-                            [cfg.width, cfg.height, 1]], np.float64) @ inv.T
+        cx, cy = zip(*(_grid(cfg).corners1 @ inv.T).tolist(), strict=True)
         h, w = image.shape[:2]
-        x0 = _clamp(math.floor(float(corners[:, 0].min())) - 2, 0, w - 1)
-        y0 = _clamp(math.floor(float(corners[:, 1].min())) - 2, 0, h - 1)
-        x1 = _clamp(math.ceil(float(corners[:, 0].max())) + 2, x0 + 1, w)
-        y1 = _clamp(math.ceil(float(corners[:, 1].max())) + 2, y0 + 1, h)
+        x0 = _clamp(math.floor(min(cx)) - 2, 0, w - 1)
+        y0 = _clamp(math.floor(min(cy)) - 2, 0, h - 1)
+        x1 = _clamp(math.ceil(max(cx)) + 2, x0 + 1, w)
+        y1 = _clamp(math.ceil(max(cy)) + 2, y0 + 1, h)
         f = 2.0 * scale
         crop = image[y0:y1, x0:x1]
         small = cv2.resize(crop, (max(1, round((x1 - x0) * f)), max(1, round((y1 - y0) * f))),
@@ -131,6 +167,37 @@ def warp_patch(image: np.ndarray, m: np.ndarray, cfg: PatchConfig) -> np.ndarray
 
 
 _COLS = np.arange(256, dtype=np.float64) + 0.5  # pixel-centre coordinates
+_COLS.flags.writeable = False
+
+
+@dataclass(frozen=True, eq=False)
+class _Grid:
+    """Per-config constant arrays, built once instead of on every frame."""
+
+    xs: np.ndarray  # (W,) column centres
+    ys: np.ndarray  # (H,) row centres
+    xx: np.ndarray  # (H, W) column centre of every pixel
+    yy: np.ndarray  # (H, W) row centre of every pixel
+    rows: np.ndarray  # (1, H, 1) row index, to expand per-column row ranges into masks
+    cols: np.ndarray  # (1, W) column index, to expand per-row column ranges into masks
+    corners: np.ndarray  # (4, 2) patch corners
+    corners1: np.ndarray  # (4, 3) patch corners, homogeneous
+    x_centres: tuple[float, ...]  # xs as floats, for bisect
+    y_centres: tuple[float, ...]
+
+
+@cache
+def _grid(cfg: PatchConfig) -> _Grid:
+    """The constant arrays of one patch geometry (PatchConfig is frozen, so hashable)."""
+    w, h = cfg.width, cfg.height
+    yy, xx = np.broadcast_arrays(_COLS[:h, None], _COLS[None, :w])
+    corners1 = np.array([[0, 0, 1], [w, 0, 1], [0, h, 1], [w, h, 1]], np.float64)
+    arrays = (_COLS[:w].copy(), _COLS[:h].copy(), xx.copy(), yy.copy(),
+              np.arange(h, dtype=np.int16).reshape(1, h, 1), np.arange(w, dtype=np.int16)[None],
+              corners1[:, :2].copy(), corners1)
+    for a in arrays:
+        a.flags.writeable = False
+    return _Grid(*arrays, tuple(arrays[0].tolist()), tuple(arrays[1].tolist()))
 
 
 def _clamp(v: int, lo: int, hi: int) -> int:
@@ -143,16 +210,26 @@ def _p90(x: np.ndarray) -> float:
     return float(np.partition(x, k)[k])
 
 
+def _median_rows(x: np.ndarray) -> np.ndarray:
+    """np.median(x, axis=0) of a float32 (n, 3) array, exactly, without np.median's overhead."""
+    n = len(x)
+    h = n // 2
+    if n % 2:
+        return np.partition(x, h, axis=0)[h]
+    part = np.partition(x, (h - 1, h), axis=0)
+    return (part[h - 1] + part[h]) / x.dtype.type(2)
+
+
 def _inside_image(m: np.ndarray, shape: tuple[int, int], cfg: PatchConfig) -> np.ndarray | None:
     """Patch pixels whose source lies inside the image; None when all of them do."""
     inv = cv2.invertAffineTransform(m)
     h, w = shape
-    corners = np.array([[0, 0], [cfg.width, 0], [0, cfg.height], [cfg.width, cfg.height]],
-                       np.float64) @ inv[:, :2].T + inv[:, 2]
-    if (corners.min(axis=0) >= 0).all() and corners[:, 0].max() <= w and corners[:, 1].max() <= h:
+    g = _grid(cfg)
+    cx, cy = zip(*(g.corners @ inv[:, :2].T + inv[:, 2]).tolist(), strict=True)
+    if min(cx) >= 0 and min(cy) >= 0 and max(cx) <= w and max(cy) <= h:
         return None
-    xs = _COLS[:cfg.width][None, :]
-    ys = _COLS[:cfg.height][:, None]
+    xs = g.xs[None, :]
+    ys = g.ys[:, None]
     sx = inv[0, 0] * xs + inv[0, 1] * ys + inv[0, 2]
     sy = inv[1, 0] * xs + inv[1, 1] * ys + inv[1, 2]
     return (sx >= 0) & (sx <= w - 1) & (sy >= 0) & (sy <= h - 1)
@@ -160,16 +237,16 @@ def _inside_image(m: np.ndarray, shape: tuple[int, int], cfg: PatchConfig) -> np
 
 def _to_lab(bgr: np.ndarray) -> np.ndarray:
     """CIELAB float32 (L 0..100, a/b ±127)."""
-    return cv2.cvtColor(bgr.astype(np.float32) * np.float32(1.0 / 255.0), cv2.COLOR_BGR2Lab)
+    rgb = np.multiply(bgr, np.float32(1.0 / 255.0), dtype=np.float32)
+    return cv2.cvtColor(rgb, cv2.COLOR_BGR2Lab, dst=rgb)  # in place: pixel by pixel, same values
 
 
-def cheek_lab(image: np.ndarray, pts: np.ndarray, d: float, cfg: PatchConfig) -> np.ndarray:
-    """Median Lab colour of both cheek samples: this face's own skin under this light."""
+def _cheek_pixels(image: np.ndarray, pts: np.ndarray, d: float, cfg: PatchConfig) -> list[np.ndarray]:
+    """BGR pixels (n×3) of the cheek samples inside the image (at most 6×6 each)."""
     h, w = image.shape[:2]
     half = max(1, round(cfg.cheek_size * d / 2))
     samples = []
-    for idx in (lm.CHEEK_LEFT, lm.CHEEK_RIGHT):
-        cx, cy = pts[list(idx), :2].mean(axis=0)
+    for cx, cy in pts[_CHEEKS, :2].reshape(2, -1, 2).mean(axis=1):  # each cheek's centre
         x0, x1 = _clamp(int(cx - half), 0, w - 1), _clamp(int(cx + half + 1), 1, w)
         y0, y1 = _clamp(int(cy - half), 0, h - 1), _clamp(int(cy + half + 1), 1, h)
         if x1 <= x0 or y1 <= y0:
@@ -177,24 +254,28 @@ def cheek_lab(image: np.ndarray, pts: np.ndarray, d: float, cfg: PatchConfig) ->
         crop = image[y0:y1, x0:x1]
         if crop.shape[0] > 6:
             crop = cv2.resize(crop, (6, 6), interpolation=cv2.INTER_AREA)
-        small = crop
-        samples.append(_to_lab(small).reshape(-1, 3))
+        samples.append(crop.reshape(-1, 3))
+    return samples
+
+
+def cheek_lab(image: np.ndarray, pts: np.ndarray, d: float, cfg: PatchConfig) -> np.ndarray:
+    """Median Lab colour of both cheek samples: this face's own skin under this light."""
+    samples = _cheek_pixels(image, pts, d, cfg)
     if not samples:
-        return np.array([60.0, 12.0, 15.0], np.float32)
-    return np.median(np.concatenate(samples), axis=0)
+        return np.array(_DEFAULT_SKIN, np.float32)
+    return _median_rows(_to_lab(np.concatenate(samples)[None])[0])
 
 
-def _curve(px: np.ndarray, idx: tuple[int, ...], xs: np.ndarray) -> np.ndarray:
+def _curve(px: np.ndarray, idx: np.ndarray, xs: np.ndarray) -> np.ndarray:
     """A lip contour as y(x) over the patch columns (clamped beyond its ends)."""
-    p = px[list(idx)]
+    p = px[idx]
     order = np.argsort(p[:, 0])
     return np.interp(xs, p[order, 0], p[order, 1])
 
 
 def _parabola_residual(p: np.ndarray, scale: float) -> float:
     """RMS distance of a contour from its best parabola: a tongue pushes the lip out of shape."""
-    xs = p[:, 0].tolist()
-    ys = p[:, 1].tolist()
+    xs, ys = p.T.tolist()
     span = max(xs) - min(xs)
     if len(xs) < 4 or span < 1e-6:
         return 0.0
@@ -202,65 +283,136 @@ def _parabola_residual(p: np.ndarray, scale: float) -> float:
     x = [(v - mx) / span for v in xs]
     # Normal equations of y ≈ c2·x² + c1·x + c0, solved in closed form (11 points: plain
     # Python beats numpy's per-call overhead here).
+    x2 = [v * v for v in x]
     s0 = float(len(x))
     s1 = sum(x)
-    s2 = sum(v * v for v in x)
-    s3 = sum(v ** 3 for v in x)
-    s4 = sum(v ** 4 for v in x)
+    s2 = sum(x2)
+    s3 = sum([v ** 3 for v in x])
+    s4 = sum([v ** 4 for v in x])
     t0 = sum(ys)
-    t1 = sum(v * w for v, w in zip(x, ys, strict=True))
-    t2 = sum(v * v * w for v, w in zip(x, ys, strict=True))
-    m = np.array([[s4, s3, s2], [s3, s2, s1], [s2, s1, s0]])
-    try:
-        c2, c1, c0 = np.linalg.solve(m, np.array([t2, t1, t0]))
-    except np.linalg.LinAlgError:
+    t1 = sum([v * w for v, w in zip(x, ys, strict=True)])
+    t2 = sum([v2 * w for v2, w in zip(x2, ys, strict=True)])
+    sol = _solve3([[s4, s3, s2, t2], [s3, s2, s1, t1], [s2, s1, s0, t0]])
+    if sol is None:
         return 0.0
-    sq = sum((c2 * v * v + c1 * v + c0 - w) ** 2 for v, w in zip(x, ys, strict=True))
+    c2, c1, c0 = sol
+    sq = sum([(c2 * v * v + c1 * v + c0 - w) ** 2 for v, w in zip(x, ys, strict=True)])
     return math.sqrt(sq / len(x)) / scale
 
 
-def region_masks(px: np.ndarray, cfg: PatchConfig) -> dict[str, np.ndarray]:
-    """Boolean H×W masks of the named regions, from the landmarks in patch coordinates."""
-    xs = np.arange(cfg.width, dtype=np.float64) + 0.5
-    ys = (np.arange(cfg.height, dtype=np.float64) + 0.5)[:, None]
+def _solve3(a: list[list[float]]) -> tuple[float, float, float] | None:
+    """3×3 system (augmented rows) by Gaussian elimination with partial pivoting, as LAPACK's
+    gesv does, without np.linalg.solve's ~20 µs of call overhead; None when singular."""
+    for k in range(2):
+        p = k
+        for i in range(k + 1, 3):
+            if abs(a[i][k]) > abs(a[p][k]):  # the first largest, as LAPACK's idamax
+                p = i
+        a[k], a[p] = a[p], a[k]
+        pivot = a[k]
+        if pivot[k] == 0.0:
+            return None
+        for i in range(k + 1, 3):
+            row = a[i]
+            f = row[k] / pivot[k]
+            for j in range(k + 1, 4):
+                row[j] -= f * pivot[j]
+    if a[2][2] == 0.0:
+        return None
+    c0 = a[2][3] / a[2][2]
+    c1 = (a[1][3] - a[1][2] * c0) / a[1][1]
+    c2 = (a[0][3] - a[0][1] * c1 - a[0][2] * c0) / a[0][0]
+    return c2, c1, c0
+
+
+def _span(centres: tuple[float, ...], lo: float, hi: float, lo_strict: bool = False,
+          hi_strict: bool = False) -> slice:
+    """The pixel centres c with lo ≤ c ≤ hi (< where strict) as a slice: the same comparisons as
+    testing each centre, by bisection; NaN bounds match nothing, as those comparisons would."""
+    if math.isnan(lo) or math.isnan(hi):
+        return slice(0, 0)
+    first = (bisect_right if lo_strict else bisect_left)(centres, lo)
+    stop = (bisect_left if hi_strict else bisect_right)(centres, hi)
+    return slice(first, max(first, stop))
+
+
+def _region_masks(px: np.ndarray, cfg: PatchConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean (7, H, W) stack of the region masks in _MASKS order, from the landmarks in patch
+    coordinates, and the inner lower-lip curve y(x) over the columns.
+
+    Every region is a range of rows in a range of columns (the face's outline aside), so the masks
+    come from bisecting the boundaries in the pixel centres and two comparisons over the whole
+    stack: the same comparisons as testing each pixel, with a tenth of the numpy calls.
+    """
+    g = _grid(cfg)
+    xs, ys = g.xs, g.ys
     ux, uy = cfg.px_per_unit
-    yu_in = _curve(px, lm.UPPER_LIP_INNER, xs)
-    yl_in = _curve(px, lm.LOWER_LIP_INNER, xs)
-    yu_out = _curve(px, lm.UPPER_LIP_OUTER, xs)
-    yl_out = np.maximum(_curve(px, lm.LOWER_LIP_OUTER, xs), yl_in)
-    xl, xr = px[lm.MOUTH_CORNER_LEFT, 0], px[lm.MOUTH_CORNER_RIGHT, 0]
-    xil, xir = px[lm.INNER_CORNER_LEFT, 0], px[lm.INNER_CORNER_RIGHT, 0]
-    in_mouth = (xs >= min(xl, xr)) & (xs <= max(xl, xr))
-    in_inner = (xs >= min(xil, xir)) & (xs <= max(xil, xir))
-    margin = 0.08 * ux
-    wide = (xs >= min(xl, xr) - margin) & (xs <= max(xl, xr) + margin)
-    below_end = yl_out + cfg.below_depth * uy
-    top_side = min(px[lm.MOUTH_CORNER_LEFT, 1], px[lm.MOUTH_CORNER_RIGHT, 1]) - 0.08 * uy
-    bot_side = max(px[lm.MOUTH_CORNER_LEFT, 1], px[lm.MOUTH_CORNER_RIGHT, 1]) + 0.18 * uy
-    rows = (ys >= top_side) & (ys <= bot_side)
-    sw = cfg.side_width * ux
+    # Boundary curves y(x): 0 upper lip inner, 1 lower lip inner, 2 upper lip outer, 3 lower lip
+    # outer (never above the inner one), 4 end of the "below" band, 5 the jaw line.
+    curves = np.empty((6, len(xs)))
+    lips = px[_LIPS].reshape(4, -1, 2)
+    lips = lips[_FOUR, np.argsort(lips[..., 0], axis=1)]  # each contour by x
+    for k in range(4):
+        curves[k] = np.interp(xs, lips[k, :, 0], lips[k, :, 1])
+    np.maximum(curves[3], curves[1], out=curves[3])
+    np.add(curves[3], cfg.below_depth * uy, out=curves[4])
     # Never below the jaw line nor beyond the cheek outline: a pink shirt, a red scarf or the
     # background beside a turned head is not a tongue.
-    face = ys <= _curve(px, lm.CHIN, xs) + 0.04 * uy
-    oval = px[list(lm.FACE_OVAL)]
+    np.add(_curve(px, _CHIN, xs), 0.04 * uy, out=curves[5])
+    # Per column, the first row with y > t (searchsorted right) or y ≥ t (left); the same indices
+    # end the rows with y ≤ t and y < t, except that NaN sorts last and must end them at once.
+    after = np.searchsorted(ys, curves, side="right").astype(np.int16)
+    from_ = np.searchsorted(ys, curves, side="left").astype(np.int16)
+    after_end, from_end = after, from_
+    nan = np.isnan(curves)
+    if nan.any():
+        after_end, from_end = np.where(nan, 0, after), np.where(nan, 0, from_)
+    jaw_end = after_end[5]
+
+    (xl, yl), (xr, yr) = px[[lm.MOUTH_CORNER_LEFT, lm.MOUTH_CORNER_RIGHT]].tolist()
+    xil, xir = px[[lm.INNER_CORNER_LEFT, lm.INNER_CORNER_RIGHT], 0].tolist()
+    cx, cy = g.x_centres, g.y_centres
+    left, right = min(xl, xr), max(xl, xr)
+    margin = 0.08 * ux
+    sw = cfg.side_width * ux
+    in_mouth = _span(cx, left, right)
+    in_inner = _span(cx, min(xil, xir), max(xil, xir))
+    wide = _span(cx, left - margin, right + margin)
+    side_rows = _span(cy, min(yl, yr) - 0.08 * uy, max(yl, yr) + 0.18 * uy)
+
+    start = np.empty((len(_MASKS), len(xs)), np.int16)
+    end = np.zeros_like(start)  # 0 outside each region's columns
+    start[0], end[0, in_inner] = after[0], from_end[1, in_inner]  # open: yu_in < y < yl_in
+    start[1], end[1, in_mouth] = from_[1], after_end[3, in_mouth]  # lowlip: yl_in ≤ y ≤ yl_out
+    # below: yl_out < y ≤ below_end; chin: below_end < y; sides: beside the corners; all four
+    # above the jaw.
+    start[2], end[2, wide] = after[3], np.minimum(after_end[4, wide], jaw_end[wide])
+    start[3], end[3, wide] = after[4], jaw_end[wide]
+    start[4:6] = side_rows.start
+    for k, cols in ((4, _span(cx, left - sw, left, hi_strict=True)),
+                    (5, _span(cx, right, right + sw, lo_strict=True))):
+        end[k, cols] = np.minimum(jaw_end[cols], side_rows.stop)
+    start[6], end[6, in_mouth] = from_[2], after_end[0, in_mouth]  # uplip: yu_out ≤ y ≤ yu_in
+    masks = (g.rows >= start[:, None, :]) & (g.rows < end[:, None, :])
+
+    oval = px[_OVAL]
     oval = oval[oval[:, 1] >= px[lm.NOSE_BOTTOM, 1] - 0.3 * uy]  # cheekbone to chin only
     mid = px[lm.NOSE_BOTTOM, 0]
-    yrow = ys[:, 0]
-    for side, sign in ((oval[oval[:, 0] < mid], 1.0), (oval[oval[:, 0] >= mid], -1.0)):
-        if len(side) >= 2:
-            o = np.argsort(side[:, 1])
-            edge = np.interp(yrow, side[o, 1], side[o, 0])[:, None]
-            face = face & (sign * (xs - edge) >= 0.0)
-    return {
-        "open": in_inner & (ys > yu_in) & (ys < yl_in),
-        "lowlip": in_mouth & (ys >= yl_in) & (ys <= yl_out),
-        "below": wide & (ys > yl_out) & (ys <= below_end) & face,
-        "chin": wide & (ys > below_end) & face,
-        "side_l": rows & (xs < min(xl, xr)) & (xs >= min(xl, xr) - sw) & face,
-        "side_r": rows & (xs > max(xl, xr)) & (xs <= max(xl, xr) + sw) & face,
-        "uplip": in_mouth & (ys >= yu_out) & (ys <= yu_in),
-        "_yl_in": np.broadcast_to(yl_in, (cfg.height, cfg.width)),
-    }
+    outline = None
+    for side, x_side in (("left", oval[oval[:, 0] < mid]), ("right", oval[oval[:, 0] >= mid])):
+        if len(x_side) < 2:
+            continue
+        o = np.argsort(x_side[:, 1])
+        edge = np.interp(ys, x_side[o, 1], x_side[o, 0])
+        if side == "left":  # x ≥ the left outline
+            inside = g.cols >= np.searchsorted(xs, edge, side="left").astype(np.int16)[:, None]
+        else:  # x ≤ the right outline
+            stop = np.where(np.isnan(edge), 0, np.searchsorted(xs, edge, side="right"))
+            inside = g.cols < stop.astype(np.int16)[:, None]
+        outline = inside if outline is None else outline & inside
+    if outline is not None:
+        masks[2:6] &= outline
+    return masks, curves[1]
 
 
 def extract(image_bgr: np.ndarray, face: FaceObservation,
@@ -269,129 +421,141 @@ def extract(image_bgr: np.ndarray, face: FaceObservation,
     image = image_bgr
     if image.ndim == 2:
         image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    g = _grid(cfg)
+    hw = cfg.height * cfg.width
     pts = np.asarray(face.landmarks, dtype=np.float64)
-    mc, u, v, d = face_frame(pts)
-    m = _patch_matrix(mc, u, v, d, cfg)
+    mcx, mcy, u0, u1, v0, v1, d = _face_frame(pts)
+    m = _patch_matrix(np.array([mcx, mcy]), np.array([u0, u1]), np.array([v0, v1]), d, cfg)
     patch = warp_patch(image, m, cfg)
-    lab = _to_lab(patch)
-    skin = cheek_lab(image, pts, d, cfg)
+    # One Lab conversion for the patch and the cheek samples together (it works pixel by pixel).
+    cheeks = _cheek_pixels(image, pts, d, cfg)
+    lab_all = _to_lab(np.concatenate([patch.reshape(-1, 3), *cheeks])[None])[0]
+    lab = lab_all[:hw]
+    skin = _median_rows(lab_all[hw:]) if cheeks else np.array(_DEFAULT_SKIN, np.float32)
     px = pts[:, :2] @ m[:, :2].T + m[:, 2]
-    masks = region_masks(px, cfg)
+    masks, yl_in = _region_masks(px, cfg)
     inside = _inside_image(m, image.shape[:2], cfg)
     if inside is not None:  # never take statistics of the padding beyond the frame's edge
-        for key in (*REGIONS, "uplip"):
-            masks[key] = masks[key] & inside
+        masks &= inside
     ux, uy = cfg.px_per_unit
 
-    big_l, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
+    big_l, a, b = cv2.split(lab.reshape(cfg.height, cfg.width, 3))
     ls = max(float(skin[0]), 5.0)
     cs = float(np.hypot(skin[1], skin[2]))
-    up = masks["uplip"]
-    if up.sum() >= 3:
-        lip = np.median(lab[up], axis=0).astype(np.float64)
+    up = masks[_MASKS.index("uplip")].reshape(-1)
+    if np.count_nonzero(up) >= 3:
+        lip = _median_rows(lab[up]).astype(np.float64)
     else:
         lip = skin + np.array([-5.0, 6.0, 0.0])
     lip_da = float(lip[1] - skin[1])
-    da = a - skin[1]
-    db = b - skin[2]
-    dl = (big_l - ls) / ls
+    # The per-pixel maps keep their scalar operands' types (Python float, float32, float64):
+    # numpy's promotion rules make those decide the precision of each comparison.
+    # Each statistic's map is computed into its own contiguous plane, then interleaved by one
+    # cv2.merge: the H×W×11 layout (and so the matrix product's summation order) is unchanged.
+    planes = np.empty((len(REGION_STATS), cfg.height, cfg.width), np.float32)
+    dl, da, db, dl2, red, pink, redlip, dark, teeth, pinkhue, dhue = planes
+    np.subtract(a, skin[1], out=da)
+    np.subtract(b, skin[2], out=db)
+    np.divide(big_l - ls, ls, out=dl)
+    np.multiply(dl, dl, out=dl2)
     not_dark = big_l > 0.55 * ls
     red_thr = max(5.0, 0.5 * lip_da)
-    red = (da > red_thr) & not_dark
-    pink = red & (big_l > lip[0] + 3.0)
-    redlip = (da > max(lip_da, 0.0) + 3.0) & not_dark
-    dark = ~not_dark
+    np.logical_and(da > red_thr, not_dark, out=red)
+    np.logical_and(red, big_l > lip[0] + 3.0, out=pink)
+    np.logical_and(da > max(lip_da, 0.0) + 3.0, not_dark, out=redlip)
+    np.logical_not(not_dark, out=dark)
     chroma = np.hypot(a, b)
-    teeth = (big_l > 0.85 * ls) & (chroma < 0.5 * cs + 3.0)
+    np.logical_and(big_l > 0.85 * ls, chroma < 0.5 * cs + 3.0, out=teeth)
     # Hue relative to the skin's: tongue and lips turn towards magenta from the skin's orange,
     # and that survives a warm light or flushed cheeks better than redness does.
-    dhue = np.arctan2(b, a) * np.float32(180.0 / math.pi) - np.float32(
-        math.degrees(math.atan2(float(skin[2]), float(skin[1]))))
-    dhue[dhue > 180.0] -= 360.0  # both angles are within ±180: one wrap each way suffices
-    dhue[dhue < -180.0] += 360.0
+    hue = np.arctan2(b, a)
+    hue *= np.float32(180.0 / math.pi)
+    skin_hue = np.float32(math.degrees(math.atan2(float(skin[2]), float(skin[1]))))
+    hue -= skin_hue
+    # Both angles are within ±180 (arctan2's within 180.00002 in float32): one wrap each way
+    # suffices, and none is needed towards the side the skin's own hue is more than 1° from.
+    if skin_hue < 1.0:
+        np.subtract(hue, 360.0, out=hue, where=hue > 180.0)
+    if skin_hue > -1.0:
+        np.add(hue, 360.0, out=hue, where=hue < -180.0)
     coloured = (chroma > 0.5 * cs) & not_dark
-    pinkhue = coloured & (dhue < -12.0)
-    dhue = np.where(coloured, np.clip(dhue, -60.0, 60.0), 0.0)
-    channels = np.empty((cfg.height, cfg.width, len(REGION_STATS)), np.float32)
-    for k, ch in enumerate((dl, da, db, dl * dl, red, pink, redlip, dark, teeth, pinkhue, dhue)):
-        channels[..., k] = ch
-    channels = channels.reshape(-1, len(REGION_STATS))
-    mstack = np.stack([masks[r] for r in REGIONS]).reshape(len(REGIONS), -1).astype(np.float32)
+    np.logical_and(coloured, hue < -12.0, out=pinkhue)
+    np.clip(hue, -60.0, 60.0, out=hue)
+    np.multiply(hue, coloured, out=dhue)  # 0 (or -0.0, which adds nothing) where not coloured
+    channels = cv2.merge(list(planes)).reshape(-1, len(REGION_STATS))
+    mstack = masks[:len(REGIONS)].reshape(len(REGIONS), -1).astype(np.float32)
     counts = mstack.sum(axis=1)
     sums = mstack @ channels
     # A pseudo-count of PRIOR_PIXELS pixels at the skin colour (all zeros): a sliver of a region
     # (a closed mouth's "opening") gives weak evidence, not a fraction of 1 from two pixels.
     means = sums / (counts + PRIOR_PIXELS)[:, None]
     var = np.maximum(means[:, 3] - means[:, 0] ** 2, 0.0)
-    stats = means.copy()
+    stats = means
     stats[:, 3] = np.sqrt(var)
     stats[counts < 1] = 0.0
 
     # Where the tongue-coloured mass is, relative to the mouth centre.
-    cand = masks["lowlip"] | masks["below"] | masks["chin"] | masks["side_l"] | masks["side_r"]
+    lowlip = masks[1]
+    cand = masks[1:len(REGIONS)].any(axis=0)
     # The lower lip is red too: it counts half, so a tongue lying over it still registers.
     weight = np.minimum(np.maximum(da - red_thr, 0.0), 30.0) * (cand & not_dark)
-    weight[masks["lowlip"]] *= 0.5
-    mass = float(weight.sum()) / (30.0 * max(float(cand.sum()), 1.0))
-    centre = (px[lm.UPPER_LIP_INNER_MID] + px[lm.LOWER_LIP_INNER_MID]) / 2.0
+    np.multiply(weight, 0.5, out=weight, where=lowlip)
+    wsum = float(weight.sum())
+    mass = wsum / (30.0 * max(float(np.count_nonzero(cand)), 1.0))
+    (ul_x, ul_y), (ll_x, ll_y) = px[[lm.UPPER_LIP_INNER_MID, lm.LOWER_LIP_INNER_MID]].tolist()
+    centre_x, centre_y = (ul_x + ll_x) / 2.0, (ul_y + ll_y) / 2.0
+    (xl, yl), (xr, yr) = px[[lm.MOUTH_CORNER_LEFT, lm.MOUTH_CORNER_RIGHT]].tolist()
     direction = None
     tdx = tdy = ext = 0.0
-    wsum = float(weight.sum())
     if wsum > 1e-3:
-        yy, xx = np.broadcast_arrays(_COLS[:cfg.height, None], _COLS[None, :cfg.width])
-        tdx = float((weight * xx).sum() / wsum - centre[0]) / ux
-        tdy = float((weight * yy).sum() / wsum - centre[1]) / uy
-        strong = weight > 5.0
-        if strong.any():
-            below_by = (yy[strong] - masks["_yl_in"][strong]) / uy
-            beside = np.maximum(px[lm.MOUTH_CORNER_LEFT, 0] - xx[strong],
-                                xx[strong] - px[lm.MOUTH_CORNER_RIGHT, 0]) / ux
-            ext = min(1.0, max(0.0, _p90(below_by) / 0.45, _p90(beside) / 0.25))
-        vec = tdx * u + tdy * v
-        norm = float(np.hypot(*vec))
+        tdx = float((weight * g.xx).sum() / wsum - centre_x) / ux
+        tdy = float((weight * g.yy).sum() / wsum - centre_y) / uy
+        r, c = np.nonzero(weight > 5.0)
+        if len(r):
+            # The percentile of v / u is the percentile of v divided by u, bit for bit: rounding
+            # is monotonic. So the arrays are not divided, only the two percentiles.
+            below_by = _p90(g.ys[r] - yl_in[c]) / uy
+            x = g.xs[c]
+            beside = _p90(np.maximum(xl - x, x - xr)) / ux
+            ext = min(1.0, max(0.0, below_by / 0.45, beside / 0.25))
+        vx, vy = tdx * u0 + tdy * v0, tdx * u1 + tdy * v1
+        norm = float(np.hypot(vx, vy))
         if norm > 1e-6:
-            direction = (float(vec[0] / norm), float(vec[1] / norm))
+            direction = (vx / norm, vy / norm)
 
     # Sideways cues, against the face's midline (below the nose), not the mouth landmarks, which
     # a sideways tongue drags along: where the pinker-than-lips mass sits, and the mouth corners.
-    mid_x = px[lm.NOSE_BOTTOM, 0]
-    everywhere = cand | masks["open"]
-    pinkw = (pink & everywhere).astype(np.float32)
-    psum = float(pinkw.sum())
-    if psum >= 1.0:
-        pink_cx = (float(pinkw.sum(axis=0) @ _COLS[:cfg.width]) / psum - mid_x) / ux
-        pink_cy = (float(pinkw.sum(axis=1) @ _COLS[:cfg.height]) / psum - centre[1]) / uy
+    mid_x = float(px[lm.NOSE_BOTTOM, 0])
+    pinkw = np.logical_and(pink, cand | masks[0])  # anywhere in the regions
+    psum = float(np.count_nonzero(pinkw))
+    if psum >= 1.0:  # pixel counts times pixel centres: exact in float64 whatever the order
+        pink_cx = (float(np.count_nonzero(pinkw, axis=0) @ g.xs) / psum - mid_x) / ux
+        pink_cy = (float(np.count_nonzero(pinkw, axis=1) @ g.ys) / psum - centre_y) / uy
     else:
         pink_cx = pink_cy = 0.0
-    corner_mid_x = float((px[lm.MOUTH_CORNER_LEFT, 0] + px[lm.MOUTH_CORNER_RIGHT, 0]) / 2
-                         - mid_x) / ux
+    corner_mid_x = ((xl + xr) / 2 - mid_x) / ux
     lip_red = max(lip_da, 2.0)
     refs = [float(lip[0] - ls) / ls, lip_da, float(lip[2] - skin[2]), cs,
             float(stats[REGIONS.index("below"), 1]) / lip_red,
             float(stats[REGIONS.index("open"), 1]) / lip_red]
 
     p = pts[:, :2]
-
-    def dist(i: int, j: int) -> float:
-        return float(np.hypot(*(p[i] - p[j]))) / d
-
-    open_h = dist(lm.UPPER_LIP_INNER_MID, lm.LOWER_LIP_INNER_MID)
-    open_w = dist(lm.INNER_CORNER_LEFT, lm.INNER_CORNER_RIGHT)
-    corner_y = (px[lm.MOUTH_CORNER_LEFT, 1] + px[lm.MOUTH_CORNER_RIGHT, 1]) / 2
-    low = px[list(lm.LOWER_LIP_OUTER)]
+    diff = p[_DIST_A] - p[_DIST_B]
+    open_h, open_w, mouth_w, lowlip_thick, lip_chin = (
+        h / d for h in np.hypot(diff[:, 0], diff[:, 1]).tolist())
+    corner_y = (yl + yr) / 2
+    low = px[_LOWER_OUT]
     n = len(low)
-    geom = [open_h, open_w, dist(lm.MOUTH_CORNER_LEFT, lm.MOUTH_CORNER_RIGHT),
-            open_h / max(open_w, 1e-3),
-            dist(lm.LOWER_LIP_INNER_MID, lm.LOWER_LIP_BOTTOM),
-            dist(lm.LOWER_LIP_BOTTOM, lm.CHIN_TIP),
-            float(px[lm.LOWER_LIP_BOTTOM, 1] - corner_y) / uy,
+    geom = [open_h, open_w, mouth_w, open_h / max(open_w, 1e-3), lowlip_thick, lip_chin,
+            (float(px[lm.LOWER_LIP_BOTTOM, 1]) - corner_y) / uy,
             _parabola_residual(low, uy),
             float(low[n // 4, 1] - low[n - 1 - n // 4, 1]) / uy,
-            _parabola_residual(px[list(lm.LOWER_LIP_INNER)], uy),
+            _parabola_residual(px[_LOWER_IN], uy),
             abs(face.yaw), abs(face.pitch)]
     bs = [face.blendshape(k) for k in lm.DETECTOR_BLENDSHAPES]
-    vector = np.concatenate([stats.reshape(-1), refs, geom,
-                             [mass, tdx, tdy, ext, pink_cx, pink_cy, corner_mid_x, face.yaw],
-                             bs])
-    vector = np.nan_to_num(vector.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+    vector = np.array(stats.reshape(-1).tolist() + refs + geom
+                      + [mass, tdx, tdy, ext, pink_cx, pink_cy, corner_mid_x, face.yaw] + bs,
+                      dtype=np.float32)
+    if not np.isfinite(vector).all():
+        vector = np.nan_to_num(vector, nan=0.0, posinf=0.0, neginf=0.0)
     return MouthFeatures(vector=vector, direction=direction, extension=ext, patch=patch)
