@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import queue
 import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
+
+from tongue_mirror.handoff import Handoff
 
 T = TypeVar("T")
 _STOP = object()
@@ -24,7 +25,7 @@ class BackgroundWorker(Generic[T]):
         if max_queue < 1:
             raise ValueError("max_queue must be >= 1")
         self._consume = consume
-        self._queue: queue.Queue = queue.Queue(maxsize=max_queue)
+        self._queue = Handoff(max_queue)  # Ctrl-C in submit() must not deadlock close()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
@@ -58,14 +59,14 @@ class BackgroundWorker(Generic[T]):
     def flush(self) -> None:
         """Waits until every item submitted so far has been consumed."""
         if not self._closed:
-            self._queue.join()
+            self._queue.wait_done(self._thread)
         self._raise_pending()
 
     def close(self) -> None:
         """Waits for every queued item to be consumed; re-raises a consumer error."""
         if not self._closed:
             self._closed = True
-            self._queue.put(_STOP)
+            self._queue.put_now(_STOP)
             self._thread.join()
         self._raise_pending()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import numbers
 import os
-import queue
 import threading
 from fractions import Fraction
 from pathlib import Path
@@ -17,6 +16,7 @@ import numpy as np
 from av.error import FFmpegError
 
 from tongue_mirror.errors import UserError
+from tongue_mirror.handoff import Handoff
 
 TIME_BASE = Fraction(1, 90000)  # the MPEG clock: fine enough for any camera's timestamps
 # superfast: 12 ms of CPU per 1280x720 frame here against 19.5 ms for veryfast (about twice the
@@ -85,7 +85,7 @@ class VideoRecorder:
         self.faststart = faststart and self.format != "matroska"
         self.frames_written = 0  # frames handed to the encoder
         self.last_t: float | None = None  # source time of the last frame handed over
-        self._queue: queue.Queue = queue.Queue(maxsize=queue_size)
+        self._queue = Handoff(queue_size)  # Ctrl-C in write() must not deadlock close()
         self._worker: threading.Thread | None = None
         self._error: BaseException | None = None
         self._container: av.container.OutputContainer | None = None
@@ -145,7 +145,7 @@ class VideoRecorder:
             return
         self._closed = True
         if self._worker is not None:
-            self._queue.put(_STOP)
+            self._queue.put_now(_STOP)
             self._worker.join()
             self._worker = None
         elif self._error is None:
@@ -238,7 +238,7 @@ class VideoRecorder:
     @property
     def queued(self) -> int:
         """Frames waiting for the encoder thread (0 when not threaded)."""
-        return self._queue.qsize()
+        return len(self._queue)
 
 
 def _container_format(path: Path) -> str:
