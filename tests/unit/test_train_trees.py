@@ -26,3 +26,11 @@ def test_padded_trees_reproduce_scikit_learn():
     probe = rng.normal(size=(200, 6))
     assert np.allclose(trees.decision(probe), clf.decision_function(probe), atol=1e-9)
     assert trees.decision(probe[7]) == pytest.approx(clf.decision_function(probe[7:8])[0])
+
+
+def test_the_training_video_check_uses_the_real_gesture_tracker():
+    from train_detector import gesture_states
+
+    state, starts = gesture_states(np.array([0.0] * 5 + [0.9] * 10 + [0.0] * 5 + [0.55, 0.6]), 30.0)
+    assert starts == 1  # the flicker at the end has too little evidence to start
+    assert state[6] and not state[5] and not state[-1]
