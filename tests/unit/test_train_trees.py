@@ -1,4 +1,4 @@
-"""The training script's tree export gives exactly scikit-learn's decisions in plain numpy."""
+"""Training-script pieces: the tree export matches scikit-learn; the clip check uses the real tracker."""
 
 from __future__ import annotations
 
