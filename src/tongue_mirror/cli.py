@@ -42,3 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tongue-mirror: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # a disk or device problem no command anticipated: still one line
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"tongue-mirror: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1

@@ -66,3 +66,29 @@ def test_calibrate_errors_are_user_errors(tmp_path, clip):
                                   "--tongue", "6", "--profiles-dir", str(tmp_path)])
     with pytest.raises(UserError):
         short.handler(short)
+
+
+def test_an_unusable_profiles_dir_is_refused_before_capture(tmp_path, clip, capsys):
+    blocker = tmp_path / "not_a_dir"
+    blocker.write_text("x")
+    args = _parser().parse_args(["calibrate", "--source", str(clip), "--profiles-dir",
+                                 str(blocker)])
+    with pytest.raises(UserError, match="cannot keep profiles"):
+        args.handler(args)
+    assert "[neutral]" not in capsys.readouterr().out  # refused before any capture
+
+
+def test_an_unforeseen_os_error_is_one_line_not_a_traceback(monkeypatch, capsys):
+    from tongue_mirror import cli
+
+    def boom(_args):
+        raise PermissionError(13, "Permission denied", "/somewhere/file")
+
+    parser = cli.build_parser()
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    args = parser.parse_args(["cameras"])
+    monkeypatch.setattr(args, "handler", boom, raising=False)
+    monkeypatch.setattr(parser, "parse_args", lambda argv=None: args)
+    assert cli.main(["cameras"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == "tongue-mirror: error: Permission denied (/somewhere/file)"

@@ -52,6 +52,11 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UserError(str(exc)) from exc
     target = profile_path(args.profile, args.profiles_dir)
+    try:  # before the 6 s of capture, not after: a person should not calibrate in vain
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot keep profiles in {target.parent}: "
+                        f"{exc.strerror or exc}") from None
     detector = TongueDetector()
     session = CalibrationSession(cfg, args.profile)
     last = None
@@ -72,7 +77,10 @@ def run(args: argparse.Namespace) -> int:
     if not session.finished:
         raise UserError("the video ended before both calibration phases were complete")
     cal = session.result()
-    cal.save(target)
+    try:
+        cal.save(target)
+    except OSError as exc:
+        raise UserError(f"cannot save profile {target}: {exc.strerror or exc}") from None
     print(f"saved profile {args.profile!r} to {target}: boundary shift {cal.shift:+.2f} logits, "
           f"gain {cal.gain:.2f} ({cal.n_neutral} neutral, {cal.n_tongue} tongue-out frames)")
     return 0
