@@ -196,6 +196,23 @@ def test_calibration_moves_the_boundary_towards_this_persons_data():
         Calibration(gain=10.0)
 
 
+def test_calibration_that_saw_no_tongue_is_refused():
+    """A tongue phase that looks like the neutral one would only make a resting face fire."""
+    rng = np.random.default_rng(1)
+    with pytest.raises(UserError, match="saw no tongue"):
+        Calibration.fit(rng.normal(-20.0, 1.0, 60), rng.normal(-19.5, 1.0, 60))
+
+
+def test_calibration_never_puts_the_boundary_into_the_resting_face():
+    rng = np.random.default_rng(2)
+    # Overlapping phases, tongue a little higher: the boundary stays above most resting frames.
+    neutral = rng.normal(-8.0, 3.0, 80)
+    tongue = rng.normal(-3.0, 3.0, 80)
+    cal = Calibration.fit(neutral, tongue)
+    assert cal.shift >= float(np.percentile(neutral, 90)) + 1.0 - 1e-9
+    assert float(np.mean([cal.apply(v) >= 0.5 for v in neutral])) <= 0.1
+
+
 def test_calibrated_detector_shares_weights(detector):
     cal = Calibration(shift=2.0)
     other = detector.with_calibration(cal)
