@@ -49,6 +49,7 @@ from tongue_mirror import mouth_features as mf
 from tongue_mirror.gesture import TONGUE_OUT_START, GestureConfig, GestureTracker
 from tongue_mirror.tongue_detector import (
     DetectorConfig,
+    DetectorModel,
     TongueDetector,
     TreeEnsemble,
     direction_inputs,
@@ -483,15 +484,10 @@ def direction_validation(x: np.ndarray, labels: np.ndarray) -> dict:
 
 
 def predict_logit(params: dict, x: np.ndarray) -> np.ndarray:
-    """The same numpy evaluation the shipped detector does."""
-    z = (x - np.asarray(params["mean"])) / np.asarray(params["scale"])
-    m = params["model"]
-    if m["type"] == "trees":
-        return TreeEnsemble.from_json(m).decision(z)
-    if m["type"] == "logistic":
-        return z @ np.asarray(m["coef"]) + m["intercept"]
-    h = np.tanh(z @ np.asarray(m["W1"]) + np.asarray(m["b1"]))
-    return h @ np.asarray(m["w2"]) + m["b2"]
+    """Raw decision values (no offset, no gain) from the shipped detector's own evaluation."""
+    model = DetectorModel.from_dict({"feature_names": list(mf.FEATURE_NAMES), **params},
+                                    "a training fold")
+    return model.logit(x)
 
 
 # ---------------------------------------------------------------- validation

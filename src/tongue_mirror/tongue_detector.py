@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +88,11 @@ class TreeEnsemble:
         if n_inner + 1 & n_inner:
             raise ValueError("trees must be complete binary trees (2^D leaves)")
 
+    @cached_property
+    def _tree_index(self) -> np.ndarray:
+        """(1, T) tree numbers for fancy indexing, built once rather than on every frame."""
+        return np.arange(self.feature.shape[0])[None, :]
+
     @property
     def depth(self) -> int:
         """Levels of splits."""
@@ -109,10 +115,9 @@ class TreeEnsemble:
         z = np.asarray(z, np.float64)
         single = z.ndim == 1
         zz = z[None, :] if single else z
-        n_trees = self.feature.shape[0]
-        trees = np.arange(n_trees)[None, :]
+        trees = self._tree_index
         rows = np.arange(len(zz))[:, None]
-        node = np.zeros((len(zz), n_trees), np.int64)
+        node = np.zeros((len(zz), trees.shape[1]), np.int64)
         for _ in range(self.depth):
             f = self.feature[trees, node]
             node = 2 * node + 1 + (zz[rows, f] > self.threshold[trees, node])
@@ -141,6 +146,11 @@ class DetectorModel:
             data = json.loads(Path(path).read_text())
         except (OSError, ValueError) as exc:
             raise UserError(f"cannot read detector weights {path}: {exc}") from exc
+        return cls.from_dict(data, path)
+
+    @classmethod
+    def from_dict(cls, data: dict, path: Path | str = "<weights>") -> DetectorModel:
+        """From model.json's contents (training scores its folds through this very code)."""
         names = tuple(data.get("feature_names", ()))
         if names != FEATURE_NAMES:
             raise UserError(f"detector weights {path} were trained on different features; "

@@ -69,12 +69,17 @@ def plot_timeline(result: VideoResult, path: Path, gesture: GestureConfig | None
         bars.set_yticks([0.5, 1.5], ["state", "label"])
         bars.set_xlim(0, max(float(t[-1]) if len(t) else 1.0, 1e-3))
         bars.set_xlabel("time (s)")
-        fig.tight_layout()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path)
+        _save(fig, path)
     finally:
         plt.close(fig)
     return path
+
+
+def _save(fig, path: Path) -> None:
+    """Lays the figure out and writes it, making its folder."""
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
 
 
 def plot_roc(results: list[ImageResult], path: Path, title: str = "photos") -> Path | None:
@@ -96,9 +101,7 @@ def plot_roc(results: list[ImageResult], path: Path, title: str = "photos") -> P
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1.01)
         ax.legend(loc="lower right")
-        fig.tight_layout()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path)
+        _save(fig, path)
     finally:
         plt.close(fig)
     return path
