@@ -52,9 +52,7 @@ class Handoff:
         """Appends an item, first waiting while `maxsize` items are pending."""
         while len(self._items) >= self.maxsize:
             self._space_free.acquire(timeout=POLL_S)
-        self._put_count += 1
-        self._items.append(item)
-        _signal(self._item_ready)
+        self.put_now(item)
 
     def put_now(self, item: Any) -> None:
         """Appends an item even when full (a stop marker must never wait)."""

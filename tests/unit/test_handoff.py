@@ -81,7 +81,7 @@ def _interrupt_at_line(n: int):
 
     def tracer(frame, event, arg):
         nonlocal count
-        if frame.f_code.co_name not in ("put", "_signal"):
+        if frame.f_code.co_name not in ("put", "put_now", "_signal"):
             return tracer
         if event == "line":
             count += 1
