@@ -17,6 +17,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from tongue_mirror.evaluation.runner import open_video
 from tongue_mirror.face_tracker import FaceTracker, TrackerConfig
 from tongue_mirror.values import FaceObservation, Frame
 
@@ -103,19 +104,25 @@ def read_image(path: Path) -> np.ndarray | None:
 
 
 def iter_video(path: Path) -> Iterator[tuple[int, float, np.ndarray]]:
-    """(index, t seconds, BGR frame) for every frame of a clip."""
-    cap = cv2.VideoCapture(str(path))
-    fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
-    i = 0
+    """(index, t seconds from the first frame, BGR frame) for every frame of a clip, decoded as
+    `tongue-mirror eval` decodes it."""
+    frames, fps, close = open_video(path)
+    first: float | None = None
     try:
-        while True:
-            ok, img = cap.read()
-            if not ok:
-                break
-            yield i, i / fps, img
-            i += 1
+        for i, (img, pts) in enumerate(frames):
+            if pts is not None and first is None:
+                first = pts
+            t = pts - first if (pts is not None and first is not None) else i / (fps or 30.0)
+            yield i, t, img
     finally:
-        cap.release()
+        close()
+
+
+def video_fps(path: Path) -> float:
+    """The clip's average frame rate (30 where the container does not say)."""
+    _frames, fps, close = open_video(path)
+    close()
+    return fps or 30.0
 
 
 @dataclass(frozen=True)

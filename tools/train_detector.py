@@ -42,10 +42,12 @@ from detector_data import (
     read_image,
     read_intervals,
     read_manifest,
+    video_fps,
 )
 from synth_tongue import augment, render_tongue
 
 from tongue_mirror import mouth_features as mf
+from tongue_mirror.evaluation.metrics import LabelledInterval, match_events, per_minute
 from tongue_mirror.gesture import TONGUE_OUT_START, GestureConfig, GestureTracker
 from tongue_mirror.tongue_detector import (
     DetectorConfig,
@@ -627,6 +629,7 @@ def main() -> int:
     log(f"probability slope fitted on held-out predictions: {gain:.2f}")
     report = validation_report(data, oof, scored, t_logit, args.seed)
     report["overall"]["person_recall_macro"] = person_macro(data, oof, scored, t_logit)
+    report["gestures"] = heldout_gestures(args.data, items, data, oof, scored, t_logit, gain)
     log(f"held-out person-macro recall {report['overall']['person_recall_macro']:.3f}")
 
     final = fit_model(data["x"][trainable], data["y"][trainable], data["weight"][trainable],
@@ -649,7 +652,8 @@ def main() -> int:
         "info": {"seed": args.seed, "model": args.model, "threshold_rule":
                  "max F1 on leave-people-out predictions of real items",
                  "n_real": int(is_real.sum()), "n_synthetic": int((~is_real).sum()),
-                 "heldout": report["overall"], "fit": fit_report,
+                 "heldout": report["overall"], "heldout_gestures": report["gestures"],
+                 "fit": fit_report,
                  "direction_loo": dir_report},
     }
     (args.out / "model.json").write_text(json.dumps(payload, separators=(",", ":")))
@@ -722,6 +726,52 @@ def person_macro(data, oof, scored, t_logit) -> float:
     return float(np.mean(out))
 
 
+def clip_gestures(index: np.ndarray, prob: np.ndarray, fps: float, seconds: float,
+                  intervals: list[tuple[int, int, str]] | None) -> dict:
+    """The gesture tracker with its defaults over one clip's probabilities at frames `index`;
+    its starts scored as `tongue-mirror eval` scores them: false activations per minute on a
+    negative clip (`intervals` None), hits, false and duplicate starts and onset latency in
+    source frames on a labelled one."""
+    tracker = GestureTracker(GestureConfig())
+    starts = []
+    for i, v in zip(np.asarray(index).tolist(), np.asarray(prob).tolist(), strict=True):
+        state = tracker.update(TongueReading(probability=float(v)), i / fps, i)
+        starts += [(e.t, e.frame) for e in state.events if e.event == TONGUE_OUT_START]
+    row: dict = {"fps": fps, "seconds": seconds, "starts": [f for _t, f in starts]}
+    if intervals is None:
+        row.update(false=len(starts), per_minute=per_minute(len(starts), seconds))
+        return row
+    spans = [(LabelledInterval(a / fps, b / fps, a, b), conf) for a, b, conf in intervals]
+    m = match_events(starts, [iv for iv, c in spans if c == "sure"],
+                     ambiguous=[iv for iv, c in spans if c != "sure"])
+    row.update(events=len(m.hits) + len(m.missed), hits=len(m.hits),
+               false=len(m.false_events), duplicates=len(m.duplicate_events),
+               latency_frames=m.latencies_frames.tolist())
+    return row
+
+
+def heldout_gestures(dev: Path, items: list[Item], data, oof, scored, t_logit: float,
+                     gain: float) -> dict:
+    """Each clip's held-out probabilities through `clip_gestures`: the events a stranger would
+    trigger. Negative clips are seen at the training stride."""
+    src = data["source"].astype(str)
+    frames = scored & (data["kind"] == "frame")
+    by_path = {it.path: it for it in items}
+    out = {}
+    for path in sorted({s.split("#")[0] for s in src[frames]}):
+        it = by_path[path]
+        rows = np.nonzero(frames & np.char.startswith(src, path + "#"))[0]
+        index = np.array([int(src[r].rsplit("#", 1)[1]) for r in rows])
+        order = np.argsort(index)
+        rows, index = rows[order], index[order]
+        fps = video_fps(dev / path)
+        prob = 1.0 / (1.0 + np.exp(-gain * (oof[rows] - t_logit)))
+        seconds = len(cached_faces(dev, it).found) / fps
+        intervals = read_intervals(dev, it) if it.label == "mixed_video" else None
+        out[Path(path).name] = clip_gestures(index, prob, fps, seconds, intervals)
+    return out
+
+
 def fit_summary(data, logit, is_real, t_logit) -> dict:
     """Training fit of the shipped model on the real items (not a generalisation figure)."""
     img = is_real & (data["kind"] == "image")
@@ -766,7 +816,7 @@ def video_check(dev: Path, items: list[Item], model_path: Path) -> list[tuple]:
                 faces.found) else None
             probs.append(det.read(img, face).probability)
         p = np.array(probs)
-        fps = cv2.VideoCapture(str(dev / it.path)).get(cv2.CAP_PROP_FPS) or 30.0
+        fps = video_fps(dev / it.path)
         state, runs = gesture_states(p, fps)
         f1 = None
         if it.label == "mixed_video":
@@ -794,12 +844,33 @@ def print_tables(report, fit, t_logit) -> None:
     o = report["overall"]
     print(f"{'OVERALL images':44s} {o['n']:5d} {'':4s} {o['tp']:4d} {o['fp']:4d} {o['fn']:4d}"
           f"  F1 {o['image_f1']:.3f} [{o['image_f1_ci'][0]:.3f}, {o['image_f1_ci'][1]:.3f}]")
+    print_heldout_gestures(report["gestures"])
     print("\nFIT OF THE SHIPPED MODEL (trained on everything; not a generalisation figure)")
     print(f"  images F1 {fit['image_f1']:.3f} (tp {fit['tp']} fp {fit['fp']} fn {fit['fn']})")
     for k, v in fit.items():
         if k.endswith((".mp4", ".avi")):
             what = "frame F1" if k == OVERLAY_CLIP else "frames above threshold"
             print(f"  {k[:50]:50s} {what} {v:.3f}")
+
+
+def print_heldout_gestures(rows: dict) -> None:
+    """Events from the gesture tracker on held-out probabilities, one line per clip."""
+    print("\nLEAVE-PEOPLE-OUT GESTURES (tracker defaults on each clip's held-out probabilities;"
+          " negative clips at the training stride)")
+    minutes = sum(r["seconds"] for r in rows.values() if "per_minute" in r) / 60.0
+    false = sum(r["false"] for r in rows.values() if "per_minute" in r)
+    for name, r in rows.items():
+        if "per_minute" in r:
+            fig = f"false activations {r['false']} ({r['per_minute']:.2f}/min)"
+        else:
+            lat = r["latency_frames"]
+            fig = (f"events {r['hits']}/{r['events']} hit, {r['false']} false, "
+                   f"{r['duplicates']} duplicate; onset latency "
+                   + (", ".join(f"{v:.0f}" for v in lat) or "-") + " frames")
+        print(f"  {name[:50]:50s} {fig}")
+    rate = false / minutes if minutes > 0 else float("nan")
+    print(f"  {'all negative clips':50s} false activations {false} in {minutes:.2f} min"
+          f" ({rate:.2f}/min)")
 
 
 if __name__ == "__main__":

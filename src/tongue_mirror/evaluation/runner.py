@@ -139,8 +139,12 @@ def run_images(items: tuple[ImageItem, ...], detector: Detector,
     return results
 
 
-def _decode(path) -> tuple[Iterator[tuple[np.ndarray, float | None]], float, Callable[[], None]]:
-    """BGR frames with their presentation times, the stream's frame rate, and a closer."""
+def open_video(path) -> tuple[Iterator[tuple[np.ndarray, float | None]], float, Callable[[], None]]:
+    """BGR frames with their presentation times, the stream's frame rate, and a closer.
+
+    The one decoder of scored footage: the training tools read clips through it too, so a frame
+    index means the same image when training and when scoring.
+    """
     import av
 
     try:
@@ -179,7 +183,7 @@ def run_video(item: VideoItem, detector: Detector, gesture_config: GestureConfig
     events: list[GestureEvent] = []
     error = None
     try:
-        frames, fps, close = _decode(item.path)
+        frames, fps, close = open_video(item.path)
     except UserError as exc:
         return VideoResult(item, *(np.zeros(0) for _ in range(4)), np.zeros(0, bool),
                            np.zeros(0, bool), (), 0.0, str(exc))
