@@ -72,7 +72,7 @@ class MouthFeatures:
 
     vector: np.ndarray  # float32, len(FEATURE_NAMES)
     direction: tuple[float, float] | None  # unit vector, image coordinates (x right, y down)
-    extension: float  # 0..1 geometric extent of tongue-coloured pixels beyond the lower lip
+    extension: float  # 0..1 reach of tongue-coloured (red or magenta-ward) pixels past the lip
     patch: np.ndarray  # canonical mouth patch, BGR uint8 (for the camera panel)
 
     def as_dict(self) -> dict[str, float]:
@@ -202,6 +202,20 @@ def _grid(cfg: PatchConfig) -> _Grid:
 
 def _clamp(v: int, lo: int, hi: int) -> int:
     return lo if v < lo else hi if v > hi else v
+
+
+def _reach(weight: np.ndarray, g, yl_in: np.ndarray, xl: float, xr: float, ux: float,
+           uy: float) -> float:
+    """How far the weighted mass reaches below the lower lip or beside a corner, 0..1."""
+    r, c = np.nonzero(weight > 5.0)
+    if not len(r):
+        return 0.0
+    # The percentile of v / u is the percentile of v divided by u, bit for bit: rounding is
+    # monotonic. So the arrays are not divided, only the two percentiles.
+    below_by = _p90(g.ys[r] - yl_in[c]) / uy
+    x = g.xs[c]
+    beside = _p90(np.maximum(xl - x, x - xr)) / ux
+    return min(1.0, max(0.0, below_by / 0.45, beside / 0.25))
 
 
 def _p90(x: np.ndarray) -> float:
@@ -510,18 +524,19 @@ def extract(image_bgr: np.ndarray, face: FaceObservation,
     if wsum > 1e-3:
         tdx = float((weight * g.xx).sum() / wsum - centre_x) / ux
         tdy = float((weight * g.yy).sum() / wsum - centre_y) / uy
-        r, c = np.nonzero(weight > 5.0)
-        if len(r):
-            # The percentile of v / u is the percentile of v divided by u, bit for bit: rounding
-            # is monotonic. So the arrays are not divided, only the two percentiles.
-            below_by = _p90(g.ys[r] - yl_in[c]) / uy
-            x = g.xs[c]
-            beside = _p90(np.maximum(xl - x, x - xr)) / ux
-            ext = min(1.0, max(0.0, below_by / 0.45, beside / 0.25))
+        ext = _reach(weight, g, yl_in, xl, xr, ux, uy)
         vx, vy = tdx * u0 + tdy * v0, tdx * u1 + tdy * v1
         norm = float(np.hypot(vx, vy))
         if norm > 1e-6:
             direction = (vx / norm, vy / norm)
+
+    # In a dim or warm light the tongue can be less red than the skin (a webcam clip in the dev
+    # set: redness reach 0 with the tongue far out), yet it still turns from the skin's orange
+    # towards magenta: the reach of that hue shift stands in for how far out it is. Not a model
+    # input: as one it helped held-out photos and that clip but added false positives elsewhere.
+    hweight = np.clip(-hue - 12.0, 0.0, 30.0) * (cand & coloured)
+    np.multiply(hweight, 0.5, out=hweight, where=lowlip)
+    hue_ext = _reach(hweight, g, yl_in, xl, xr, ux, uy)
 
     # Sideways cues, against the face's midline (below the nose), not the mouth landmarks, which
     # a sideways tongue drags along: where the pinker-than-lips mass sits, and the mouth corners.
@@ -558,4 +573,5 @@ def extract(image_bgr: np.ndarray, face: FaceObservation,
                       dtype=np.float32)
     if not np.isfinite(vector).all():
         vector = np.nan_to_num(vector, nan=0.0, posinf=0.0, neginf=0.0)
-    return MouthFeatures(vector=vector, direction=direction, extension=ext, patch=patch)
+    return MouthFeatures(vector=vector, direction=direction, extension=max(ext, hue_ext),
+                         patch=patch)

@@ -48,12 +48,14 @@ def make_face(roll_deg: float = 0.0, scale: float = 1.0, shift=(0.0, 0.0)):
     return pts
 
 
-def render(pts: np.ndarray, tongue: bool, gain: float = 1.0, cast=(1.0, 1.0, 1.0)):
+def render(pts: np.ndarray, tongue: bool, gain: float = 1.0, cast=(1.0, 1.0, 1.0),
+           colours=(SKIN, LIP, TONGUE)):
     """Draws skin, lips (and a tongue hanging over the lower lip) then applies global lighting."""
+    skin, lip, tongue_colour = colours
     img = np.zeros((480, 640, 3), np.uint8)
-    img[:] = SKIN
+    img[:] = skin
     oval = pts[list(lm.LIPS_OUTER), :2].astype(np.int32)
-    cv2.fillPoly(img, [oval], LIP, cv2.LINE_AA)
+    cv2.fillPoly(img, [oval], lip, cv2.LINE_AA)
     inner = pts[list(lm.LIPS_INNER), :2].astype(np.int32)
     cv2.fillPoly(img, [inner], (40, 30, 50), cv2.LINE_AA)
     if tongue:
@@ -63,7 +65,7 @@ def render(pts: np.ndarray, tongue: bool, gain: float = 1.0, cast=(1.0, 1.0, 1.0
         ang = np.degrees(np.arctan2(chin[1] - top[1], chin[0] - top[0])) - 90
         size = float(np.hypot(*(chin - top)))
         cv2.ellipse(img, (int(centre[0]), int(centre[1])), (int(0.35 * size), int(0.5 * size)),
-                    ang, 0, 360, TONGUE, -1, cv2.LINE_AA)
+                    ang, 0, 360, tongue_colour, -1, cv2.LINE_AA)
     rng = np.random.default_rng(1)
     noisy = img.astype(np.float32) + rng.normal(0, 2.0, img.shape)
     lit = noisy * gain * np.asarray(cast, np.float32)[None, None, :]

@@ -67,6 +67,21 @@ def test_direction_points_down_for_a_tongue_below_and_follows_a_side_tongue():
     assert 0.0 <= side.extension <= 1.0
 
 
+def test_extension_sees_a_tongue_less_red_than_warm_lit_skin():
+    """Dim warm light: orange skin redder than a pale lilac tongue, which only its hue gives away."""
+    warm = ((70, 120, 200), (95, 85, 150), (160, 130, 175))  # BGR skin, lips, tongue
+    lab = cv2.cvtColor(np.array([[warm[0], warm[2]]], np.uint8), cv2.COLOR_BGR2LAB).astype(float)
+    (_sl, skin_a, skin_b), (_tl, tongue_a, tongue_b) = lab[0] - [0, 128, 128]
+    assert tongue_a < skin_a  # redness alone would miss it
+    assert np.degrees(np.arctan2(tongue_b, tongue_a)) < np.degrees(np.arctan2(skin_b, skin_a)) - 30
+    pts = make_face()
+    out = extract(render(pts, True, 0.6, colours=warm), face_of(pts))
+    rest = extract(render(pts, False, 0.6, colours=warm), face_of(pts))
+    assert feat(out.vector, "tongue_ext") == 0.0  # the redness reach sees nothing
+    assert out.extension > 0.5
+    assert rest.extension < 0.3 and out.extension > rest.extension + 0.3
+
+
 def test_blendshapes_and_grayscale_input():
     pts = make_face()
     face = face_of(pts, {lm.BS_JAW_OPEN: 0.7})
