@@ -17,7 +17,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from tongue_mirror.evaluation.runner import open_video
+from tongue_mirror.evaluation.runner import open_video, timeline
 from tongue_mirror.face_tracker import FaceTracker, TrackerConfig
 from tongue_mirror.values import FaceObservation, Frame
 
@@ -104,16 +104,11 @@ def read_image(path: Path) -> np.ndarray | None:
 
 
 def iter_video(path: Path) -> Iterator[tuple[int, float, np.ndarray]]:
-    """(index, t seconds from the first frame, BGR frame) for every frame of a clip, decoded as
-    `tongue-mirror eval` decodes it."""
+    """(index, t seconds from the first frame, BGR frame) for every frame of a clip, decoded and
+    timed as `tongue-mirror eval` does it."""
     frames, fps, close = open_video(path)
-    first: float | None = None
     try:
-        for i, (img, pts) in enumerate(frames):
-            if pts is not None and first is None:
-                first = pts
-            t = pts - first if (pts is not None and first is not None) else i / (fps or 30.0)
-            yield i, t, img
+        yield from timeline(frames, fps)
     finally:
         close()
 

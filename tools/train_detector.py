@@ -732,11 +732,7 @@ def clip_gestures(index: np.ndarray, prob: np.ndarray, fps: float, seconds: floa
     its starts scored as `tongue-mirror eval` scores them: false activations per minute on a
     negative clip (`intervals` None), hits, false and duplicate starts and onset latency in
     source frames on a labelled one."""
-    tracker = GestureTracker(GestureConfig())
-    starts = []
-    for i, v in zip(np.asarray(index).tolist(), np.asarray(prob).tolist(), strict=True):
-        state = tracker.update(TongueReading(probability=float(v)), i / fps, i)
-        starts += [(e.t, e.frame) for e in state.events if e.event == TONGUE_OUT_START]
+    _state, starts = track_gestures(index, prob, fps)
     row: dict = {"fps": fps, "seconds": seconds, "starts": [f for _t, f in starts]}
     if intervals is None:
         row.update(false=len(starts), per_minute=per_minute(len(starts), seconds))
@@ -786,16 +782,25 @@ def fit_summary(data, logit, is_real, t_logit) -> dict:
     return out
 
 
-def gesture_states(p: np.ndarray, fps: float) -> tuple[np.ndarray, int]:
-    """Out/in per frame and the number of starts, from the real gesture tracker's defaults."""
+def track_gestures(index: np.ndarray, prob: np.ndarray, fps: float
+                   ) -> tuple[np.ndarray, list[tuple[float, int]]]:
+    """The real gesture tracker with its defaults over probabilities at source frames `index`:
+    out/in after each, and the (t, frame) of every start."""
     tracker = GestureTracker(GestureConfig())
-    state = np.zeros(len(p), bool)
-    starts = 0
-    for i, v in enumerate(p):
+    state = np.zeros(len(prob), bool)
+    starts: list[tuple[float, int]] = []
+    for k, (i, v) in enumerate(zip(np.asarray(index).tolist(), np.asarray(prob).tolist(),
+                                   strict=True)):
         s = tracker.update(TongueReading(probability=float(v)), i / fps, i)
-        state[i] = s.is_out
-        starts += sum(e.event == TONGUE_OUT_START for e in s.events)
+        state[k] = s.is_out
+        starts += [(e.t, e.frame) for e in s.events if e.event == TONGUE_OUT_START]
     return state, starts
+
+
+def gesture_states(p: np.ndarray, fps: float) -> tuple[np.ndarray, int]:
+    """Out/in per frame and the number of starts, over every frame of a clip."""
+    state, starts = track_gestures(np.arange(len(p)), p, fps)
+    return state, len(starts)
 
 
 def video_check(dev: Path, items: list[Item], model_path: Path) -> list[tuple]:

@@ -56,7 +56,6 @@ class EventLog(_LogFile):
             self._fh.flush()
 
 
-
 class FrameLog(_LogFile):
     """One CSV row per frame; the columns are fixed by the first row."""
 
@@ -76,4 +75,3 @@ class FrameLog(_LogFile):
         self.count += 1
         if self.count % self._flush_every == 0:
             self._fh.flush()
-

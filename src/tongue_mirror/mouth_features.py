@@ -204,6 +204,14 @@ def _clamp(v: int, lo: int, hi: int) -> int:
     return lo if v < lo else hi if v > hi else v
 
 
+def _mass_weight(excess: np.ndarray, where: np.ndarray, lowlip: np.ndarray) -> np.ndarray:
+    """Per-pixel tongue weight: the excess over a colour bar, capped at 30, in `where`; the lower
+    lip is coloured too, so it counts half and a tongue lying over it still registers."""
+    weight = np.minimum(np.maximum(excess, 0.0), 30.0) * where
+    np.multiply(weight, 0.5, out=weight, where=lowlip)
+    return weight
+
+
 def _reach(weight: np.ndarray, g, yl_in: np.ndarray, xl: float, xr: float, ux: float,
            uy: float) -> float:
     """How far the weighted mass reaches below the lower lip or beside a corner, 0..1."""
@@ -511,9 +519,7 @@ def extract(image_bgr: np.ndarray, face: FaceObservation,
     # Where the tongue-coloured mass is, relative to the mouth centre.
     lowlip = masks[1]
     cand = masks[1:len(REGIONS)].any(axis=0)
-    # The lower lip is red too: it counts half, so a tongue lying over it still registers.
-    weight = np.minimum(np.maximum(da - red_thr, 0.0), 30.0) * (cand & not_dark)
-    np.multiply(weight, 0.5, out=weight, where=lowlip)
+    weight = _mass_weight(da - red_thr, cand & not_dark, lowlip)
     wsum = float(weight.sum())
     mass = wsum / (30.0 * max(float(np.count_nonzero(cand)), 1.0))
     (ul_x, ul_y), (ll_x, ll_y) = px[[lm.UPPER_LIP_INNER_MID, lm.LOWER_LIP_INNER_MID]].tolist()
@@ -534,9 +540,8 @@ def extract(image_bgr: np.ndarray, face: FaceObservation,
     # set: redness reach 0 with the tongue far out), yet it still turns from the skin's orange
     # towards magenta: the reach of that hue shift stands in for how far out it is. Not a model
     # input: as one it helped held-out photos and that clip but added false positives elsewhere.
-    hweight = np.clip(-hue - 12.0, 0.0, 30.0) * (cand & coloured)
-    np.multiply(hweight, 0.5, out=hweight, where=lowlip)
-    hue_ext = _reach(hweight, g, yl_in, xl, xr, ux, uy)
+    hue_ext = _reach(_mass_weight(-hue - 12.0, cand & coloured, lowlip), g, yl_in, xl, xr, ux,
+                     uy)
 
     # Sideways cues, against the face's midline (below the nose), not the mouth landmarks, which
     # a sideways tongue drags along: where the pinker-than-lips mass sits, and the mouth corners.

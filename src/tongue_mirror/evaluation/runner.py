@@ -166,6 +166,19 @@ def open_video(path) -> tuple[Iterator[tuple[np.ndarray, float | None]], float, 
     return frames(), fps, container.close
 
 
+def timeline(frames: Iterator[tuple[np.ndarray, float | None]], fps: float
+             ) -> Iterator[tuple[int, float, np.ndarray]]:
+    """(index, seconds since the first frame, image) from `open_video`'s frames: presentation
+    times where the container has them, else index over frame rate."""
+    first: float | None = None
+    for i, (image, pts) in enumerate(frames):
+        if pts is not None and first is None:
+            first = pts
+        t = (pts - first) if (pts is not None and first is not None) else (
+            i / fps if fps > 0 else float(i))
+        yield i, t, image
+
+
 def run_video(item: VideoItem, detector: Detector, gesture_config: GestureConfig,
               tracker_config: TrackerConfig | None = None,
               progress: Progress | None = None) -> VideoResult:
@@ -189,14 +202,9 @@ def run_video(item: VideoItem, detector: Detector, gesture_config: GestureConfig
                            np.zeros(0, bool), (), 0.0, str(exc))
     import av
 
-    first_time: float | None = None
     try:
         with FaceTracker(tracker_config or TrackerConfig()) as tracker:
-            for i, (image, pts) in enumerate(frames):
-                if pts is not None and first_time is None:
-                    first_time = pts
-                t = (pts - first_time) if (pts is not None and first_time is not None) else (
-                    i / fps if fps > 0 else float(i))
+            for i, t, image in timeline(frames, fps):
                 face = tracker.track(Frame(image, t, i))
                 reading = detector.read(image, face)
                 state = gesture.update(reading, t, i)
