@@ -12,8 +12,8 @@ import time
 
 import numpy as np
 
-from tongue_mirror.avatar_motion import AvatarAnimator, AvatarDrive
-from tongue_mirror.avatar_render import AvatarRenderer
+from tongue_mirror.core.avatar_motion import AvatarAnimator, AvatarDrive
+from tongue_mirror.view.avatar_renderer import AvatarRenderer
 
 
 def drives(n: int, fps: float) -> list[tuple[float, AvatarDrive]]:

@@ -11,8 +11,8 @@ import time
 
 import numpy as np
 
-from tongue_mirror.circuit import MirrorCircuit
-from tongue_mirror.neural_panel import NeuralPanel
+from tongue_mirror.core.circuit import MirrorCircuit
+from tongue_mirror.view.neural_panel import NeuralPanel
 
 
 def gesture(t: float) -> dict[str, float]:

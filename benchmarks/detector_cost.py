@@ -31,8 +31,8 @@ def main() -> int:
     ap.add_argument("--frames", type=int, default=300)
     args = ap.parse_args()
 
-    from tongue_mirror.face_tracker import FaceTracker
-    from tongue_mirror.tongue_detector import TongueDetector
+    from tongue_mirror.core.detector.detector import TongueDetector
+    from tongue_mirror.io.face_tracker import FaceTracker
     from tongue_mirror.values import Frame
 
     base = frame_640x480()

@@ -22,8 +22,8 @@ import cv2
 import numpy as np
 from skimage.data import astronaut
 
-from tongue_mirror.recorder import VideoRecorder
-from tongue_mirror.replay_buffer import ReplayBuffer
+from tongue_mirror.io.recorder import VideoRecorder
+from tongue_mirror.io.replay_buffer import ReplayBuffer
 
 SIZE = (1280, 720)
 FPS = 30.0

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from tongue_mirror.frame_source import FrameSource, SourceInfo
-from tongue_mirror.live_app import LiveApp, LiveConfig
-from tongue_mirror.live_feed import LiveFeed, bundled_samples
-from tongue_mirror.sources import PacedSource
+from tongue_mirror.app.live import LiveApp, LiveConfig
+from tongue_mirror.io.frame_source import FrameSource, SourceInfo
+from tongue_mirror.io.live_feed import LiveFeed, bundled_samples
+from tongue_mirror.io.sources import PacedSource
+from tongue_mirror.io.video_file import VideoFileSource
+from tongue_mirror.io.window import NullWindow
 from tongue_mirror.values import Frame
-from tongue_mirror.video_file import VideoFileSource
-from tongue_mirror.window import NullWindow
 
 
 class MemoryLoop(FrameSource):

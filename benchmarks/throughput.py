@@ -16,16 +16,16 @@ from pathlib import Path
 
 import numpy as np
 
-from tongue_mirror.background import BackgroundWorker
-from tongue_mirror.compositor import Hud, Layout
-from tongue_mirror.config import RunConfig
-from tongue_mirror.face_tracker import FaceTracker
-from tongue_mirror.factory import build_pipeline
-from tongue_mirror.live_feed import bundled_samples
-from tongue_mirror.presenter import Presenter
-from tongue_mirror.recorder import VideoRecorder
+from tongue_mirror.app.build import build_pipeline
+from tongue_mirror.app.config import RunConfig
+from tongue_mirror.io.face_tracker import FaceTracker
+from tongue_mirror.io.live_feed import bundled_samples
+from tongue_mirror.io.recorder import VideoRecorder
+from tongue_mirror.io.video_file import VideoFileSource
+from tongue_mirror.io.workers import BackgroundWorker
 from tongue_mirror.values import Frame
-from tongue_mirror.video_file import VideoFileSource
+from tongue_mirror.view.compositor import Hud, Layout
+from tongue_mirror.view.presenter import Presenter
 
 
 def load_frames(path: Path, seconds: float) -> tuple[list[Frame], float]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from tongue_mirror.cli import main
+from tongue_mirror.app.cli import main
 
 if __name__ == "__main__":
     sys.exit(main(["live", "--fullscreen", *sys.argv[1:]]))

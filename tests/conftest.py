@@ -31,7 +31,7 @@ def hopper_bgr() -> np.ndarray:
 @pytest.fixture(scope="session")
 def tracker():
     """One Face Landmarker for the whole session (loading it costs ~100 ms)."""
-    from tongue_mirror.face_tracker import FaceTracker
+    from tongue_mirror.io.face_tracker import FaceTracker
 
     with FaceTracker() as t:
         yield t

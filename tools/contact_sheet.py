@@ -12,8 +12,8 @@ import cv2
 import numpy as np
 import skia
 
-from tongue_mirror.avatar_render import TEXT_INK, AvatarRenderer
 from tongue_mirror.values import AvatarPose
+from tongue_mirror.view.avatar_renderer import TEXT_INK, AvatarRenderer
 
 POSES: tuple[tuple[str, AvatarPose], ...] = (
     ("resting", AvatarPose(smile=0.15)),

@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from tongue_mirror.evaluation.runner import open_video, timeline
-from tongue_mirror.face_tracker import FaceTracker, TrackerConfig
+from tongue_mirror.io.face_tracker import FaceTracker, TrackerConfig
 from tongue_mirror.values import FaceObservation, Frame
 
 CACHE_VERSION = "v1"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import cv2
 
-from tongue_mirror.circuit import MirrorCircuit, expected_imitation_latency
-from tongue_mirror.neural_panel import NeuralPanel
+from tongue_mirror.core.circuit import MirrorCircuit, expected_imitation_latency
+from tongue_mirror.view.neural_panel import NeuralPanel
 
 
 def main() -> None:

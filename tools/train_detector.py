@@ -46,16 +46,16 @@ from detector_data import (
 )
 from synth_tongue import augment, render_tongue
 
-from tongue_mirror import mouth_features as mf
-from tongue_mirror.evaluation.metrics import LabelledInterval, match_events, per_minute
-from tongue_mirror.gesture import TONGUE_OUT_START, GestureConfig, GestureTracker
-from tongue_mirror.tongue_detector import (
+from tongue_mirror.core.detector import features as mf
+from tongue_mirror.core.detector.detector import (
     DetectorConfig,
     DetectorModel,
     TongueDetector,
     TreeEnsemble,
     direction_inputs,
 )
+from tongue_mirror.core.gesture import TONGUE_OUT_START, GestureConfig, GestureTracker
+from tongue_mirror.evaluation.metrics import LabelledInterval, match_events, per_minute
 from tongue_mirror.values import FaceObservation, TongueReading
 
 SEED = 20261126
@@ -145,7 +145,7 @@ def _code_hash(*extra: str) -> str:
     """Features depend on these sources: a change to any of them invalidates cached features."""
     root = Path(__file__).resolve().parents[1]
     h = hashlib.sha1()
-    for rel in ("src/tongue_mirror/mouth_features.py", "src/tongue_mirror/landmarks.py",
+    for rel in ("src/tongue_mirror/core/detector/features.py", "src/tongue_mirror/landmarks.py",
                 "tools/detector_data.py"):
         h.update((root / rel).read_bytes())
     h.update(remove_overlay.__doc__.encode())

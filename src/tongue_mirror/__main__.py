@@ -2,6 +2,6 @@
 
 import sys
 
-from tongue_mirror.cli import main
+from tongue_mirror.app.cli import main
 
 sys.exit(main())

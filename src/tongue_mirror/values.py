@@ -149,3 +149,19 @@ class AvatarPose:
     lip_protrusion: float = 0.0
     tongue_extension: float = 0.0
     tongue_direction: tuple[float, float] = (0.0, 1.0)  # unit vector on screen (x right, y down)
+
+
+@dataclass(frozen=True, eq=False)
+class FrameResult:
+    """Everything computed for one frame, for drawing and logging."""
+
+    frame: Frame
+    face: FaceObservation | None
+    reading: TongueReading
+    tongue: TongueState
+    neural: NeuralState
+    pose: AvatarPose
+    attract: bool  # nobody in front of the camera: the avatar idles and the screen invites
+    events: tuple[GestureEvent, ...]
+    mouth_patch: np.ndarray | None = None  # the detector's canonical mouth patch, for display
+    timings_ms: Mapping[str, float] = field(default_factory=dict)

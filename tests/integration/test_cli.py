@@ -13,8 +13,8 @@ import av
 import numpy as np
 import pytest
 
-from tongue_mirror.cli import main
-from tongue_mirror.live_feed import bundled_samples
+from tongue_mirror.app.cli import main
+from tongue_mirror.io.live_feed import bundled_samples
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
-from tongue_mirror.cli import main
+from tongue_mirror.app.cli import main
 
 LABELS_HEADER = "start_s,end_s,start_frame,end_frame,confidence\n"
 FPS = 15
@@ -111,7 +111,7 @@ def test_eval_on_a_missing_dataset_is_a_one_line_error(tmp_path, capsys):
     assert "dataset not found" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(importlib.util.find_spec("tongue_mirror.tongue_detector") is not None,
+@pytest.mark.skipif(importlib.util.find_spec("tongue_mirror.core.detector.detector") is not None,
                     reason="the learned detector is present")
 def test_eval_ours_without_the_learned_detector_is_a_user_error(tiny_dataset, capsys):
     assert main(["eval", str(tiny_dataset), "--detector", "ours"]) == 2

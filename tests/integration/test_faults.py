@@ -9,14 +9,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from tongue_mirror import live_feed
-from tongue_mirror.camera import CameraSource
-from tongue_mirror.config import RunConfig
+from tongue_mirror.app.config import RunConfig
+from tongue_mirror.app.live import LiveApp, LiveConfig
+from tongue_mirror.app.process import ProcessOutputs, run_process
 from tongue_mirror.errors import UserError
-from tongue_mirror.headless import ProcessOutputs, run_process
-from tongue_mirror.live_app import LiveApp, LiveConfig
-from tongue_mirror.live_feed import LiveFeed, bundled_samples
-from tongue_mirror.video_file import VideoFileSource
+from tongue_mirror.io import live_feed
+from tongue_mirror.io.camera import CameraSource
+from tongue_mirror.io.live_feed import LiveFeed, bundled_samples
+from tongue_mirror.io.video_file import VideoFileSource
 
 
 class FlakyCamera:
@@ -129,10 +129,10 @@ def test_the_pipeline_never_touches_the_network(tmp_path, monkeypatch):
 
 
 def test_grayscale_and_tiny_faces_are_handled(astronaut_bgr, tmp_path):
-    from tongue_mirror.face_tracker import FaceTracker
-    from tongue_mirror.factory import build_pipeline
-    from tongue_mirror.stage_prompts import stage_prompt
+    from tongue_mirror.app.build import build_pipeline
+    from tongue_mirror.io.face_tracker import FaceTracker
     from tongue_mirror.values import Frame
+    from tongue_mirror.view.prompts import stage_prompt
 
     gray = cv2.cvtColor(astronaut_bgr, cv2.COLOR_BGR2GRAY)
     tiny = np.full((1080, 1920, 3), 120, np.uint8)
@@ -149,7 +149,7 @@ def test_grayscale_and_tiny_faces_are_handled(astronaut_bgr, tmp_path):
 
 
 def test_ctrl_c_during_process_finalises_outputs(tmp_path, monkeypatch):
-    from tongue_mirror import headless
+    from tongue_mirror.app import process as headless
 
     sample = bundled_samples()[0]
     real_step = headless.build_pipeline

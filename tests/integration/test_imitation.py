@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tongue_mirror.circuit import expected_imitation_latency
-from tongue_mirror.circuit_params import CircuitParams
-from tongue_mirror.config import RunConfig
-from tongue_mirror.headless import ProcessOutputs, run_process
-from tongue_mirror.live_feed import bundled_samples
+from tongue_mirror.app.config import RunConfig
+from tongue_mirror.app.process import ProcessOutputs, run_process
+from tongue_mirror.core.circuit import expected_imitation_latency
+from tongue_mirror.core.circuit_params import CircuitParams
+from tongue_mirror.io.live_feed import bundled_samples
 
 FRAME_S = 1.0 / 30.0
 

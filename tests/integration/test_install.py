@@ -22,7 +22,7 @@ def test_wheel_install_finds_its_assets(tmp_path):
         pytest.skip("the build backend cannot be fetched here")
     assert build.returncode == 0, build.stderr[-2000:]
     probe = (
-        "import tongue_mirror.assets as a, pathlib;"
+        "import tongue_mirror.io.assets as a, pathlib;"
         "print(a.verified_model());"
         "print(a.asset_path('detector/model.json'));"
         "print(len(list((a.assets_dir() / 'samples').glob('*.mp4'))))"

@@ -13,10 +13,10 @@ import av
 import numpy as np
 import pytest
 
-from tongue_mirror.config import RunConfig
-from tongue_mirror.live_app import LiveApp, LiveConfig
-from tongue_mirror.live_feed import LiveFeed, bundled_samples
-from tongue_mirror.video_file import VideoFileSource
+from tongue_mirror.app.config import RunConfig
+from tongue_mirror.app.live import LiveApp, LiveConfig
+from tongue_mirror.io.live_feed import LiveFeed, bundled_samples
+from tongue_mirror.io.video_file import VideoFileSource
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tongue_mirror.recorder import VideoRecorder
+from tongue_mirror.io.recorder import VideoRecorder
 
 
 def pattern(index: int, size: tuple[int, int] = (64, 48)) -> np.ndarray:

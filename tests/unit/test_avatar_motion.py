@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tongue_mirror import landmarks as lm
-from tongue_mirror.avatar_motion import AvatarAnimator, AvatarDrive, AvatarMotionConfig, puppet_pose
+from tongue_mirror.core.avatar_motion import AvatarAnimator, AvatarDrive, AvatarMotionConfig, puppet_pose
 from tongue_mirror.values import AvatarPose, FaceObservation, TongueReading
 
 SCALARS = ("head_yaw", "head_pitch", "head_roll", "eye_open_left", "eye_open_right", "brow_raise",

@@ -15,8 +15,8 @@ import cv2
 import numpy as np
 import pytest
 
-from tongue_mirror.avatar_render import TONGUE_RGB, AvatarRenderer
 from tongue_mirror.values import AvatarPose
+from tongue_mirror.view.avatar_renderer import TONGUE_RGB, AvatarRenderer
 
 GOLDEN_DIR = Path(__file__).resolve().parents[1] / "golden"
 GOLDEN_SIZE = (160, 180)

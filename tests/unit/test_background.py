@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from tongue_mirror.background import BackgroundWorker
+from tongue_mirror.io.workers import BackgroundWorker
 
 
 def test_items_are_consumed_in_order_and_close_drains():

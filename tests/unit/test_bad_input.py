@@ -8,7 +8,7 @@ import pytest
 from io_helpers import write_clip
 
 from tongue_mirror.errors import UserError
-from tongue_mirror.sources import ImageSource, VideoFileSource, open_source
+from tongue_mirror.io.sources import ImageSource, VideoFileSource, open_source
 
 
 def _one_line(exc: pytest.ExceptionInfo[UserError]) -> str:

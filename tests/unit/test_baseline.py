@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from tongue_mirror.baseline_detector import BaselineConfig, BaselineDetector
+from tongue_mirror.core.detector.baseline import BaselineConfig, BaselineDetector
 from tongue_mirror.landmarks import LIPS_INNER, MOUTH_CORNER_LEFT, MOUTH_CORNER_RIGHT, N_LANDMARKS
 from tongue_mirror.values import FaceObservation
 

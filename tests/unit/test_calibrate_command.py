@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from tongue_mirror import landmarks as lm
-from tongue_mirror.commands import calibrate
+from tongue_mirror.app.commands import calibrate
+from tongue_mirror.core.detector.detector import load_profile
 from tongue_mirror.errors import UserError
-from tongue_mirror.tongue_detector import load_profile
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,7 +24,7 @@ def _parser() -> argparse.ArgumentParser:
 def clip(tmp_path_factory):
     """7 s at 10 fps: 3.5 s of the astronaut's closed mouth, then a pink tongue drawn below it."""
     skdata = pytest.importorskip("skimage.data")
-    from tongue_mirror.face_tracker import FaceTracker
+    from tongue_mirror.io.face_tracker import FaceTracker
     from tongue_mirror.values import Frame
 
     img = cv2.cvtColor(skdata.astronaut(), cv2.COLOR_RGB2BGR)
@@ -79,7 +79,7 @@ def test_an_unusable_profiles_dir_is_refused_before_capture(tmp_path, clip, caps
 
 
 def test_an_unforeseen_os_error_is_one_line_not_a_traceback(monkeypatch, capsys):
-    from tongue_mirror import cli
+    from tongue_mirror.app import cli
 
     def boom(_args):
         raise PermissionError(13, "Permission denied", "/somewhere/file")

@@ -10,8 +10,8 @@ import cv2
 import numpy as np
 import pytest
 
-from tongue_mirror.camera import CameraSource, list_cameras
 from tongue_mirror.errors import UserError
+from tongue_mirror.io.camera import CameraSource, list_cameras
 
 
 class FakeCapture:

@@ -6,8 +6,8 @@ import argparse
 
 import pytest
 
-from tongue_mirror.commands import cameras
-from tongue_mirror.frame_source import SourceInfo
+from tongue_mirror.app.commands import cameras
+from tongue_mirror.io.frame_source import SourceInfo
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tongue_mirror.circuit import MirrorCircuit, expected_imitation_latency, observed_from
-from tongue_mirror.circuit_params import POPULATIONS, CircuitParams, steady_state
+from tongue_mirror.core.circuit import MirrorCircuit, expected_imitation_latency, observed_from
+from tongue_mirror.core.circuit_params import POPULATIONS, CircuitParams, steady_state
 from tongue_mirror.values import FaceObservation, TongueReading
 
 FPS = 30.0
@@ -372,7 +372,7 @@ def test_defaults_are_valid_and_loop_gain_below_one():
 
 
 def test_neural_columns_name_every_population_and_channel():
-    from tongue_mirror.neural_log import neural_columns
+    from tongue_mirror.io.neural_columns import neural_columns
 
     circuit = MirrorCircuit(mode="adult")
     state = [circuit.advance_to(t, {"tongue": 1.0}) for t in frames(1.0)][-1]

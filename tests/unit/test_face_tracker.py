@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from tongue_mirror import landmarks as lm
-from tongue_mirror.assets import sha256_of, verified_model
 from tongue_mirror.errors import UserError
-from tongue_mirror.face_tracker import FaceTracker, TrackerConfig, choose_face, euler_from_matrix
+from tongue_mirror.io.assets import sha256_of, verified_model
+from tongue_mirror.io.face_tracker import FaceTracker, TrackerConfig, choose_face, euler_from_matrix
 from tongue_mirror.values import FaceObservation, Frame
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tongue_mirror.gesture import TONGUE_OUT_END, TONGUE_OUT_START, GestureConfig, GestureTracker
+from tongue_mirror.core.gesture import TONGUE_OUT_END, TONGUE_OUT_START, GestureConfig, GestureTracker
 from tongue_mirror.values import TongueReading
 
 

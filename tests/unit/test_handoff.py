@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tongue_mirror.handoff import Handoff
+from tongue_mirror.io.handoff import Handoff
 
 _STOP = object()
 

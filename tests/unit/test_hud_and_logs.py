@@ -8,11 +8,11 @@ import json
 import numpy as np
 import pytest
 
-from tongue_mirror.camera_panel import CameraPanel, CameraView
-from tongue_mirror.compositor import Compositor, Hud, Layout
-from tongue_mirror.frame_timing import FpsCounter
-from tongue_mirror.logs import EventLog, FrameLog
+from tongue_mirror.app.fps_counter import FpsCounter
+from tongue_mirror.io.logs import EventLog, FrameLog
 from tongue_mirror.values import NO_TONGUE, GestureEvent, TongueState
+from tongue_mirror.view.camera_panel import CameraPanel, CameraView
+from tongue_mirror.view.compositor import Compositor, Hud, Layout
 
 
 def test_fps_counter_reports_rate_and_median_latency_over_the_window():

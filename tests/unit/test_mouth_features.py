@@ -8,7 +8,7 @@ import pytest
 from mouth_fixtures import TONGUE, face_of, make_face, render
 
 from tongue_mirror import landmarks as lm
-from tongue_mirror.mouth_features import FEATURE_NAMES, PatchConfig, extract
+from tongue_mirror.core.detector.features import FEATURE_NAMES, PatchConfig, extract
 
 
 def feat(vec: np.ndarray, name: str) -> float:

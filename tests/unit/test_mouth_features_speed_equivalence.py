@@ -12,7 +12,7 @@ import pytest
 from mouth_fixtures import face_of, make_face, render
 
 from tongue_mirror import landmarks as lm
-from tongue_mirror import mouth_features as mf
+from tongue_mirror.core.detector import features as mf
 
 
 def _curve(px: np.ndarray, idx: tuple[int, ...], xs: np.ndarray) -> np.ndarray:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tongue_mirror.circuit import MirrorCircuit
-from tongue_mirror.neural_panel import LANES, NeuralPanel
+from tongue_mirror.core.circuit import MirrorCircuit
 from tongue_mirror.values import NeuralState
+from tongue_mirror.view.neural_panel import LANES, NeuralPanel
 
 
 def states(mode, seconds, seen, fps=30.0):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tongue_mirror.avatar_motion import AvatarAnimator
-from tongue_mirror.circuit import MirrorCircuit
-from tongue_mirror.gesture import GestureTracker
-from tongue_mirror.pipeline import Pipeline
+from tongue_mirror.core.avatar_motion import AvatarAnimator
+from tongue_mirror.core.circuit import MirrorCircuit
+from tongue_mirror.core.gesture import GestureTracker
+from tongue_mirror.core.pipeline import Pipeline
 from tongue_mirror.values import FaceObservation, Frame, TongueReading
 
 

@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tongue_mirror.recorder import TIME_BASE, PresentationClock
+from tongue_mirror.io.recorder import TIME_BASE, PresentationClock
 
 times = st.lists(st.floats(min_value=-1e4, max_value=1e4, allow_nan=False), min_size=1,
                  max_size=60)

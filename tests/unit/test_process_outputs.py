@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tongue_mirror.app.process import ProcessOutputs
 from tongue_mirror.errors import UserError
-from tongue_mirror.headless import ProcessOutputs
 
 
 def test_defaults_sit_next_to_the_input(tmp_path):

@@ -15,8 +15,8 @@ import pytest
 from io_helpers import pattern, write_clip
 
 from tongue_mirror.errors import UserError
-from tongue_mirror.recorder import VideoRecorder
-from tongue_mirror.video_file import VideoFileSource
+from tongue_mirror.io.recorder import VideoRecorder
+from tongue_mirror.io.video_file import VideoFileSource
 
 
 def _read_back(path: Path) -> tuple[av.video.stream.VideoStream, list[av.VideoFrame], float]:
@@ -114,7 +114,7 @@ _DISK_FULL = textwrap.dedent("""
     import resource, signal, sys
     import numpy as np
     from tongue_mirror.errors import UserError
-    from tongue_mirror.recorder import VideoRecorder
+    from tongue_mirror.io.recorder import VideoRecorder
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # past the limit, write() fails with EFBIG
     resource.setrlimit(resource.RLIMIT_FSIZE, (400_000, 400_000))
     rng = np.random.default_rng(0)
@@ -160,7 +160,7 @@ def test_mkv_and_mov_containers(tmp_path: Path) -> None:
 _RECORD_UNTIL_STOPPED = textwrap.dedent("""
     import sys
     import numpy as np
-    from tongue_mirror.recorder import VideoRecorder
+    from tongue_mirror.io.recorder import VideoRecorder
     with VideoRecorder(sys.argv[1], fps=30, size=(64, 48), threaded=True) as rec:
         i = 0
         while True:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from io_helpers import pattern
 
-from tongue_mirror.replay_buffer import ReplayBuffer
+from tongue_mirror.io.replay_buffer import ReplayBuffer
 
 
 def test_keeps_only_the_last_seconds() -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tongue_mirror.core.gesture import TONGUE_OUT_END, TONGUE_OUT_START
 from tongue_mirror.evaluation.dataset import ImageItem, Interval, VideoItem
 from tongue_mirror.evaluation.report import format_table, summarize, write_json
 from tongue_mirror.evaluation.runner import ImageResult, VideoResult
-from tongue_mirror.gesture import TONGUE_OUT_END, TONGUE_OUT_START
 from tongue_mirror.values import GestureEvent, TongueReading
 
 
@@ -85,8 +85,8 @@ def test_table_lists_sections_sources_and_no_face_items(results):
 
 
 def test_an_unreadable_clip_is_reported_not_raised(tmp_path):
+    from tongue_mirror.core.gesture import GestureConfig
     from tongue_mirror.evaluation.runner import run_video
-    from tongue_mirror.gesture import GestureConfig
 
     bad = tmp_path / "broken.mp4"
     bad.write_bytes(b"not a video at all")

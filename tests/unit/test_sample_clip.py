@@ -8,10 +8,10 @@ from pathlib import Path
 import av
 import numpy as np
 
-from tongue_mirror.assets import asset_path
-from tongue_mirror.recorder import VideoRecorder
-from tongue_mirror.replay_buffer import ReplayBuffer
-from tongue_mirror.sources import PacedSource, VideoFileSource
+from tongue_mirror.io.assets import asset_path
+from tongue_mirror.io.recorder import VideoRecorder
+from tongue_mirror.io.replay_buffer import ReplayBuffer
+from tongue_mirror.io.sources import PacedSource, VideoFileSource
 
 SAMPLE = "samples/astronaut_tongue.mp4"
 

@@ -12,15 +12,15 @@ import numpy as np
 import pytest
 from io_helpers import pattern, write_clip
 
-from tongue_mirror.camera import CameraSource
-from tongue_mirror.sources import (
+from tongue_mirror.io.camera import CameraSource
+from tongue_mirror.io.sources import (
     ImageSource,
     PacedSource,
     SourceInfo,
     VideoFileSource,
     open_source,
 )
-from tongue_mirror.video_file import apply_display_matrix
+from tongue_mirror.io.video_file import apply_display_matrix
 
 
 def test_video_file_counts_and_monotonic_presentation_times(clip: Path) -> None:

@@ -93,7 +93,7 @@ def test_label_is_the_drawn_geometry(performer):
 
 
 def test_our_tracker_finds_the_face_in_every_frame(clip):
-    from tongue_mirror.face_tracker import FaceTracker
+    from tongue_mirror.io.face_tracker import FaceTracker
     from tongue_mirror.values import Frame
 
     out, _, _ = clip
@@ -111,7 +111,7 @@ def test_same_seed_same_clip_plan(performer):
 
 
 def test_make_sample_command(tmp_path, capsys):
-    from tongue_mirror.cli import main
+    from tongue_mirror.app.cli import main
 
     out = tmp_path / "s.mp4"
     code = main(["make-sample", str(out), "--seconds", "1", "--fps", "10", "--size", "320x240",

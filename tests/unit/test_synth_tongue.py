@@ -18,7 +18,7 @@ def face():
     """The astronaut portrait and its landmarks from our own tracker."""
     import cv2
 
-    from tongue_mirror.face_tracker import FaceTracker
+    from tongue_mirror.io.face_tracker import FaceTracker
     from tongue_mirror.values import Frame
 
     image = cv2.cvtColor(skimage_data.astronaut(), cv2.COLOR_RGB2BGR)

@@ -9,10 +9,8 @@ import numpy as np
 import pytest
 from mouth_fixtures import face_of, make_face, render
 
-from tongue_mirror.calibration import CalibrationConfig, CalibrationSession
-from tongue_mirror.errors import UserError
-from tongue_mirror.mouth_features import FEATURE_NAMES
-from tongue_mirror.tongue_detector import (
+from tongue_mirror.core.calibration_session import CalibrationConfig, CalibrationSession
+from tongue_mirror.core.detector.detector import (
     Calibration,
     DetectorConfig,
     DetectorModel,
@@ -22,6 +20,8 @@ from tongue_mirror.tongue_detector import (
     load_profile,
     profile_path,
 )
+from tongue_mirror.core.detector.features import FEATURE_NAMES
+from tongue_mirror.errors import UserError
 from tongue_mirror.values import Frame
 
 
@@ -34,7 +34,7 @@ def detector() -> TongueDetector:
 def astronaut():
     """skimage's astronaut (public domain) and MediaPipe's face on it."""
     skdata = pytest.importorskip("skimage.data")
-    from tongue_mirror.face_tracker import FaceTracker
+    from tongue_mirror.io.face_tracker import FaceTracker
 
     img = cv2.cvtColor(skdata.astronaut(), cv2.COLOR_RGB2BGR)
     with FaceTracker() as tracker:
@@ -62,7 +62,7 @@ def test_no_tongue_on_the_astronaut(detector, astronaut):
 def test_drawn_tongue_reads_out_on_the_astronaut(detector, astronaut, direction):
     """The synthetic performer's tongue (which opens her mouth), landmarked afresh as a camera
     frame would be, reads out once well past the lip; her closed mouth reads in."""
-    from tongue_mirror.face_tracker import FaceTracker
+    from tongue_mirror.io.face_tracker import FaceTracker
     from tongue_mirror.synth.tongue import render_tongue
 
     img, face = astronaut

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
+from tongue_mirror.core.gesture import TONGUE_OUT_START, GestureConfig
 from tongue_mirror.evaluation.metrics import roc_auc, roc_curve
 from tongue_mirror.evaluation.runner import ImageResult, VideoResult
-from tongue_mirror.gesture import TONGUE_OUT_START, GestureConfig
 
 
 def _pyplot():

@@ -10,10 +10,10 @@ from typing import Protocol, TextIO
 import cv2
 import numpy as np
 
+from tongue_mirror.core.gesture import TONGUE_OUT_START, GestureConfig, GestureTracker
 from tongue_mirror.errors import UserError
 from tongue_mirror.evaluation.dataset import Dataset, ImageItem, VideoItem
-from tongue_mirror.face_tracker import FaceTracker, TrackerConfig
-from tongue_mirror.gesture import TONGUE_OUT_START, GestureConfig, GestureTracker
+from tongue_mirror.io.face_tracker import FaceTracker, TrackerConfig
 from tongue_mirror.values import FaceObservation, Frame, GestureEvent, TongueReading
 
 DETECTORS = ("ours", "baseline")
@@ -28,12 +28,12 @@ class Detector(Protocol):
 def make_detector(name: str) -> Detector:
     """The learned detector ("ours") or the red-pixel baseline, by name."""
     if name == "baseline":
-        from tongue_mirror.baseline_detector import BaselineDetector
+        from tongue_mirror.core.detector.baseline import BaselineDetector
 
         return BaselineDetector()
     if name == "ours":
         try:
-            from tongue_mirror.tongue_detector import TongueDetector
+            from tongue_mirror.core.detector.detector import TongueDetector
         except ImportError as exc:
             raise UserError(f"the learned detector is not available ({exc}); "
                             "try --detector baseline") from None

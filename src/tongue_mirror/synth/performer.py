@@ -297,7 +297,7 @@ def _blink_shape(dt: float) -> float:
 
 def find_landmarks(image_bgr: np.ndarray) -> np.ndarray:
     """The portrait's landmarks from our own tracker; a UserError when it sees no face."""
-    from tongue_mirror.face_tracker import FaceTracker
+    from tongue_mirror.io.face_tracker import FaceTracker
     from tongue_mirror.values import Frame
 
     with FaceTracker() as tracker:

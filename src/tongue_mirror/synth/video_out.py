@@ -1,6 +1,6 @@
 """Writes the performer's synthetic frames as H.264: the project's VideoRecorder when present.
 
-Until `tongue_mirror.recorder` lands in this branch, a minimal private PyAV libx264 yuv420p writer
+Until `tongue_mirror.io.recorder` lands in this branch, a minimal private PyAV libx264 yuv420p writer
 with the same `with ...: write(image_bgr, t)` interface stands in; swapping is the import below.
 """
 
@@ -62,7 +62,7 @@ class _PyAvWriter:
 def open_video_writer(path: str | Path, fps: float, size: tuple[int, int], crf: int = 23):
     """A context-managed H.264 writer with `write(image_bgr, t)`."""
     try:
-        from tongue_mirror.recorder import VideoRecorder
+        from tongue_mirror.io.recorder import VideoRecorder
     except ImportError:
         return _PyAvWriter(path, fps, size, crf)
     return VideoRecorder(path, fps, size, crf=crf, preset="medium")

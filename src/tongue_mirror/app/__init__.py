@@ -1,0 +1,1 @@
+"""The programs: live, process, calibrate, eval and the CLI that wires them."""

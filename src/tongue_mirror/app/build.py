@@ -1,0 +1,37 @@
+"""Builds the pipeline's stages and the view's renderers from one RunConfig."""
+
+from __future__ import annotations
+
+from tongue_mirror.app.config import RunConfig
+from tongue_mirror.core.avatar_motion import AvatarAnimator
+from tongue_mirror.core.circuit import MirrorCircuit
+from tongue_mirror.core.detector.detector import TongueDetector, load_profile
+from tongue_mirror.core.gesture import GestureConfig, GestureTracker
+from tongue_mirror.core.pipeline import Pipeline
+from tongue_mirror.errors import UserError
+from tongue_mirror.io.face_tracker import FaceTracker
+
+
+def build_detector(config: RunConfig) -> TongueDetector:
+    """The shipped detector, under this person's calibration when a profile is named and saved."""
+    detector = TongueDetector()
+    if config.profile:
+        calibration = load_profile(config.profile)
+        if calibration is not None:
+            detector = detector.with_calibration(calibration)
+    return detector
+
+
+def build_pipeline(config: RunConfig, tracker: FaceTracker) -> Pipeline:
+    """Every analysis stage, wired; the tracker is opened by the caller (it owns a model)."""
+    circuit = MirrorCircuit(seed=config.seed, mode=config.mode)
+    if config.inhibition is not None:
+        try:
+            circuit.set_inhibition(config.inhibition)
+        except ValueError as exc:
+            raise UserError(str(exc)) from exc
+    return Pipeline(
+        tracker=tracker, detector=build_detector(config), gesture=GestureTracker(GestureConfig()),
+        circuit=circuit, animator=AvatarAnimator(seed=config.seed), avatar_mode=config.avatar,
+        mirror=config.mirror,
+    )

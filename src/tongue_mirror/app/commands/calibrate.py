@@ -1,0 +1,86 @@
+"""`tongue-mirror calibrate`: fits a per-user boundary from a neutral and a tongue-out phase.
+
+Headless: it reads a camera or a video file, prints the phase and countdown, and saves the profile
+(loaded automatically next time by name). With a file, the first `--neutral` seconds must show the
+neutral face and the next `--tongue` seconds the tongue out.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tongue_mirror.errors import UserError
+
+
+def register(subparsers) -> None:
+    """Adds the `calibrate` subcommand."""
+    p = subparsers.add_parser(
+        "calibrate", help="calibrate the tongue detector for one person",
+        description="Guided calibration: 3 s neutral face, then 3 s tongue out.")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--source", type=Path, help="video file to calibrate from")
+    src.add_argument("--camera", type=int, default=None, help="camera index (default 0)")
+    p.add_argument("--profile", default="default", help="profile name (default: default)")
+    p.add_argument("--profiles-dir", type=Path, default=None,
+                   help="where profiles are kept (default ~/.config/tongue-mirror/profiles)")
+    p.add_argument("--neutral", type=float, default=3.0, help="neutral phase seconds")
+    p.add_argument("--tongue", type=float, default=3.0, help="tongue-out phase seconds")
+    p.set_defaults(handler=run)
+
+
+def _source(args: argparse.Namespace):
+    """The project's own frame source: the file (presentation times) or the camera."""
+    from tongue_mirror.io.camera import CameraSource
+    from tongue_mirror.io.video_file import VideoFileSource
+
+    if args.source is not None:
+        if not args.source.is_file():
+            raise UserError(f"video file not found: {args.source}")
+        return VideoFileSource(args.source)
+    return CameraSource(0 if args.camera is None else args.camera)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Runs the guided session and saves the profile."""
+    from tongue_mirror.core.calibration_session import CalibrationConfig, CalibrationSession
+    from tongue_mirror.core.detector.detector import TongueDetector, profile_path
+    from tongue_mirror.io.face_tracker import FaceTracker
+
+    try:
+        cfg = CalibrationConfig(neutral_s=args.neutral, tongue_s=args.tongue)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    target = profile_path(args.profile, args.profiles_dir)
+    try:  # before the 6 s of capture, not after: a person should not calibrate in vain
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot keep profiles in {target.parent}: "
+                        f"{exc.strerror or exc}") from None
+    detector = TongueDetector()
+    session = CalibrationSession(cfg, args.profile)
+    last = None
+    with FaceTracker() as tracker, _source(args) as source:
+        for i, frame in enumerate(source):
+            if i == 0:
+                session.start(frame.t)
+            face = tracker.track(frame)
+            reading = detector.read(frame.image, face)
+            logit = reading.features.get("logit") if face is not None else None
+            status = session.add(frame.t, logit)
+            shown = (status.phase, status.countdown)
+            if shown != last:
+                print(f"[{status.phase}] {status.prompt} ... {status.countdown}", flush=True)
+                last = shown
+            if session.finished:
+                break
+    if not session.finished:
+        raise UserError("the video ended before both calibration phases were complete")
+    cal = session.result()
+    try:
+        cal.save(target)
+    except OSError as exc:
+        raise UserError(f"cannot save profile {target}: {exc.strerror or exc}") from None
+    print(f"saved profile {args.profile!r} to {target}: boundary shift {cal.shift:+.2f} logits, "
+          f"gain {cal.gain:.2f} ({cal.n_neutral} neutral, {cal.n_tongue} tongue-out frames)")
+    return 0

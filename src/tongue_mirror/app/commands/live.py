@@ -1,0 +1,52 @@
+"""`tongue-mirror live`: the workshop demo in a window."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tongue_mirror.app.config import DEFAULT_OUT_DIR, add_run_options, parse_size, run_config_from
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Adds the `live` subcommand."""
+    p = sub.add_parser(
+        "live", help="the live demo: your webcam, the baby, its neurons",
+        description="Opens a window with your camera, the baby avatar and its simulated mirror "
+        "neurons. With no camera it plays a bundled synthetic sample clip (and says so). Keys: "
+        "q/Esc quit, space pause, f fullscreen, m mirror, o overlay, r record, b save the last "
+        "20 s, s snapshot, n next person, c calibrate, i infant/adult, [ ] inhibition, h help.")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--camera", type=int, default=None, metavar="N",
+                     help="camera index (an error if it does not open)")
+    src.add_argument("--source", type=Path, default=None, metavar="FILE",
+                     help="play a video file as if it were the camera (looped)")
+    p.add_argument("--resolution", type=parse_size, default=None, metavar="WxH",
+                   help="camera resolution to request, e.g. 1280x720")
+    p.add_argument("--fullscreen", action="store_true", help="start fullscreen (f toggles)")
+    p.add_argument("--record", type=Path, default=None, metavar="OUT.mp4",
+                   help="start recording to this file at once")
+    p.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR,
+                   help=f"where recordings, replays and snapshots go (default ./{DEFAULT_OUT_DIR})")
+    p.add_argument("--max-frames", type=int, default=None, help=argparse.SUPPRESS)
+    add_run_options(p)
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Opens the window and runs the demo."""
+    from tongue_mirror.app.live import LiveApp, LiveConfig
+    from tongue_mirror.errors import UserError
+    from tongue_mirror.io.live_feed import open_feed
+    from tongue_mirror.io.window import Window, display_available
+
+    if not display_available():
+        raise UserError("no display found (no screen here): use `tongue-mirror process VIDEO` "
+                        "to run headless")
+    config = LiveConfig(run=run_config_from(args), out_dir=args.out_dir, record=args.record,
+                        max_frames=args.max_frames)
+    feed = open_feed(args.camera, args.source, args.resolution)
+    if feed.note:
+        print(f"tongue-mirror: {feed.note}")
+    with feed, Window(fullscreen=args.fullscreen) as window:
+        return LiveApp(config, feed, window).run()

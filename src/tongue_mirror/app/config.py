@@ -1,0 +1,92 @@
+"""The run's configuration, built once from the command line and handed down as frozen values."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tongue_mirror.core.pipeline import AVATAR_MODES
+from tongue_mirror.errors import UserError
+from tongue_mirror.io.face_tracker import TrackerConfig
+from tongue_mirror.view.compositor import LAYOUTS
+
+CIRCUIT_MODES = ("infant", "adult")
+DEFAULT_OUT_DIR = Path("tongue-mirror-output")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything that shapes a run of the pipeline, live or headless."""
+
+    tracker: TrackerConfig = field(default_factory=TrackerConfig)
+    mode: str = "infant"  # the circuit's inhibition preset
+    inhibition: float | None = None  # overrides the preset's inhibition when given
+    avatar: str = "circuit"  # "circuit": imitation through the circuit; "puppet": mirrors blendshapes
+    layout: str = "composed"
+    canvas_size: tuple[int, int] = (1280, 720)
+    mirror: bool = True
+    profile: str | None = None  # per-user calibration profile name
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.mode not in CIRCUIT_MODES:
+            raise ValueError(f"mode must be one of {CIRCUIT_MODES}")
+        if self.avatar not in AVATAR_MODES:
+            raise ValueError(f"avatar must be one of {AVATAR_MODES}")
+        if self.layout not in LAYOUTS:
+            raise ValueError(f"layout must be one of {LAYOUTS}")
+        w, h = self.canvas_size
+        if w < 320 or h < 240 or w % 2 or h % 2:
+            raise ValueError("canvas size must be even and at least 320x240")
+        if self.inhibition is not None and not 0.0 <= self.inhibition <= 2.0:
+            raise ValueError("inhibition must be in 0..2 (infant preset 0.2, adult 1.0)")
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """'1280x720' → (1280, 720), with a one-line error for anything else."""
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT, e.g. 1280x720, not {text!r}") from None
+    if w <= 0 or h <= 0:
+        raise argparse.ArgumentTypeError("width and height must be positive")
+    return w, h
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by `live` and `process`."""
+    g = parser.add_argument_group("model")
+    g.add_argument("--mode", choices=CIRCUIT_MODES, default="infant",
+                   help="mirror-circuit preset: infant imitates overtly, adult only mirrors "
+                        "(default: infant)")
+    g.add_argument("--inhibition", type=float, default=None,
+                   help="motor inhibition 0..2 overriding the preset (infant 0.2, adult 1.0)")
+    g.add_argument("--avatar", choices=AVATAR_MODES, default="circuit",
+                   help="circuit: the baby imitates through the circuit; puppet: it copies your "
+                        "face directly (for checking tracking)")
+    g.add_argument("--profile", default=None, help="calibration profile name to load")
+    g.add_argument("--max-faces", type=int, default=1,
+                   help="faces to track; the most prominent drives the baby (default 1)")
+    g.add_argument("--model", type=Path, default=None,
+                   help="face landmarker .task file (default: the bundled one)")
+    g.add_argument("--seed", type=int, default=0, help="seed for the model neurons and avatar")
+    v = parser.add_argument_group("view")
+    v.add_argument("--layout", choices=LAYOUTS, default="composed",
+                   help="composed (camera, baby, neurons) or avatar (baby only)")
+    v.add_argument("--canvas", type=parse_size, default=(1280, 720), metavar="WxH",
+                   help="size of the composed view and of recordings (default 1280x720)")
+    v.add_argument("--no-mirror", action="store_true", help="show the camera unmirrored")
+
+
+def run_config_from(args: argparse.Namespace) -> RunConfig:
+    """Builds and validates the run configuration; bad values become one-line errors."""
+    try:
+        return RunConfig(
+            tracker=TrackerConfig(model_path=args.model, max_faces=args.max_faces),
+            mode=args.mode, inhibition=args.inhibition, avatar=args.avatar, layout=args.layout,
+            canvas_size=tuple(args.canvas), mirror=not args.no_mirror, profile=args.profile,
+            seed=args.seed,
+        )
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc

@@ -1,0 +1,329 @@
+"""The live loop: frames in, pipeline, view, keys; recording, replay buffer and snapshots on demand."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import cv2
+import numpy as np
+
+from tongue_mirror.app.build import build_pipeline
+from tongue_mirror.app.config import DEFAULT_OUT_DIR, RunConfig
+from tongue_mirror.app.fps_counter import FpsCounter
+from tongue_mirror.core.calibration_session import CalibrationSession
+from tongue_mirror.core.circuit_params import MODES
+from tongue_mirror.core.detector.detector import profile_path
+from tongue_mirror.core.pipeline import Pipeline
+from tongue_mirror.errors import UserError
+from tongue_mirror.io.face_tracker import FaceTracker
+from tongue_mirror.io.live_feed import LiveFeed
+from tongue_mirror.io.recorder import VideoRecorder
+from tongue_mirror.io.replay_buffer import ReplayBuffer
+from tongue_mirror.io.workers import BackgroundWorker
+from tongue_mirror.values import FrameResult
+from tongue_mirror.view.compositor import Hud, Layout
+from tongue_mirror.view.presenter import Presenter, ViewOptions
+from tongue_mirror.view.prompts import stage_prompt
+
+MESSAGE_S = 4.0
+
+
+class Display(Protocol):
+    """What the loop needs of a window (a fake one in tests)."""
+
+    def show(self, canvas: np.ndarray, wait_ms: int = 1) -> int | None: ...
+    def toggle_fullscreen(self) -> None: ...
+    def is_open(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class LiveConfig:
+    """Options of a live session on top of the pipeline's."""
+
+    run: RunConfig = field(default_factory=RunConfig)
+    out_dir: Path = DEFAULT_OUT_DIR
+    record: Path | None = None  # start recording to this file at once
+    replay_s: float = 20.0
+    max_frames: int | None = None  # stop after this many frames (tests, benchmarks)
+
+    def __post_init__(self) -> None:
+        if not 1.0 <= self.replay_s <= 120.0:
+            raise ValueError("replay_s must be in 1..120 seconds")
+
+
+def stamp() -> str:
+    """Local date and time for output names."""
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+class LiveApp:
+    """One live session; `run()` returns when the user quits or the feed ends."""
+
+    def __init__(self, config: LiveConfig, feed: LiveFeed, display: Display) -> None:
+        self.config = config
+        self.feed = feed
+        self.display = display
+        self.run_config = config.run
+        self.mirror = config.run.mirror
+        self.overlay = True
+        self.show_help = True
+        self.paused = False
+        self.quit = False
+        self.fps = FpsCounter()
+        self.recorder: VideoRecorder | None = None
+        self.recording_started = 0.0
+        self.message: tuple[str, float] | None = None
+        self.calibration: CalibrationSession | None = None
+        self.frames = 0
+        self._savers: list[threading.Thread] = []
+        size = config.run.canvas_size
+        fps = feed.info.fps or 30.0
+        self.replay = ReplayBuffer(seconds=config.replay_s, fps=fps, size=size)
+        self._replay_worker: BackgroundWorker[tuple[np.ndarray, float]] = BackgroundWorker(
+            lambda item: self.replay.push(*item), max_queue=2, name="replay")
+        self.presenter = Presenter(Layout.make(config.run.layout, size))
+        self.pipeline: Pipeline | None = None
+        self.last_canvas: np.ndarray | None = None
+        self.last_result: FrameResult | None = None
+
+    # ---- messages ----------------------------------------------------------------------------
+    def say(self, text: str) -> None:
+        """Shows a transient message on screen (and nowhere else)."""
+        self.message = (text, time.monotonic() + MESSAGE_S)
+
+    def _message(self) -> str | None:
+        if self.message and time.monotonic() < self.message[1]:
+            return self.message[0]
+        return None
+
+    # ---- outputs -----------------------------------------------------------------------------
+    def _out_path(self, kind: str, suffix: str) -> Path:
+        folder = self.config.out_dir
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"cannot write to {folder}: {exc.strerror}") from exc
+        return folder / f"tongue-mirror-{kind}-{stamp()}{suffix}"
+
+    def start_recording(self, path: Path | None = None) -> None:
+        """Starts an H.264 recording of the composed view."""
+        try:
+            path = path or self._out_path("recording", ".mp4")
+            rec = VideoRecorder(path, self.feed.info.fps or 30.0, self.run_config.canvas_size,
+                                threaded=True)
+            rec.open()
+        except (UserError, OSError, ValueError) as exc:
+            self.say(f"cannot record: {exc}")
+            return
+        self.recorder = rec
+        self.recording_started = time.monotonic()
+        self.say(f"recording to {path}")
+
+    def stop_recording(self) -> None:
+        """Finalises the recording; a failure to finish is shown, never raised."""
+        rec, self.recorder = self.recorder, None
+        if rec is None:
+            return
+        try:
+            rec.close()
+            self.say(f"saved {rec.path} ({rec.frames_written} frames)")
+        except (UserError, OSError) as exc:
+            self.say(f"recording stopped: {exc}")
+
+    def save_replay(self) -> None:
+        """Writes the last N seconds to a file on a worker thread (a save takes seconds)."""
+        self._replay_worker.flush()  # the frames still being encoded belong in the replay
+        frames = self.replay.snapshot()
+        if not frames:
+            self.say("nothing to save yet")
+            return
+        try:
+            path = self._out_path("replay", ".mp4")
+        except UserError as exc:
+            self.say(f"cannot save replay: {exc}")
+            return
+        span = frames[-1].t - frames[0].t
+
+        def save() -> None:
+            try:
+                n = self.replay.save(path, frames)
+                self.say(f"saved last {span:.0f} s to {path} ({n} frames)")
+            except (UserError, OSError, ValueError) as exc:
+                self.say(f"cannot save replay: {exc}")
+
+        self.say(f"saving last {span:.0f} s to {path}...")
+        worker = threading.Thread(target=save, name="replay-save")
+        worker.start()
+        self._savers.append(worker)
+
+    def wait_for_saves(self) -> None:
+        """Lets replay saves in flight finish, so quitting never loses one."""
+        for worker in self._savers:
+            worker.join()
+        self._savers.clear()
+
+    def snapshot(self) -> None:
+        """Saves the current view as a PNG."""
+        if self.last_canvas is None:
+            return
+        try:
+            path = self._out_path("snapshot", ".png")
+            ok = cv2.imwrite(str(path), self.last_canvas)
+        except (UserError, cv2.error) as exc:
+            self.say(f"cannot save snapshot: {exc}")
+            return
+        self.say(f"snapshot saved to {path}" if ok else f"cannot write {path}")
+
+    # ---- keys --------------------------------------------------------------------------------
+    def handle_key(self, key: int | None) -> None:
+        """Acts on one key press."""
+        if key is None:
+            return
+        ch = chr(key).lower() if 0 <= key < 256 else ""
+        circuit = self.pipeline.circuit if self.pipeline else None
+        if key == 27 or ch == "q":
+            self.quit = True
+        elif ch == " ":
+            self.paused = not self.paused
+        elif ch == "f":
+            self.display.toggle_fullscreen()
+        elif ch == "m":
+            self.mirror = not self.mirror
+            if self.pipeline:
+                self.pipeline.mirror = self.mirror
+        elif ch == "o":
+            self.overlay = not self.overlay
+        elif ch == "h":
+            self.show_help = not self.show_help
+        elif ch == "r":
+            if self.recorder is None:
+                self.start_recording()
+            else:
+                self.stop_recording()
+        elif ch == "b":
+            self.save_replay()
+        elif ch == "s":
+            self.snapshot()
+        elif ch == "n":
+            self.next_person()
+        elif ch == "c":
+            self.start_calibration()
+        elif ch == "i" and circuit is not None:
+            mode = MODES[(MODES.index(circuit.mode) + 1) % len(MODES)] if circuit.mode in MODES \
+                else MODES[0]
+            circuit.set_mode(mode)
+            self.say(f"{mode} mode: " + ("the baby imitates you" if mode == "infant"
+                                          else "mirror neurons fire, the body stays still"))
+        elif ch in "[]" and ch and circuit is not None:
+            value = circuit.nudge_inhibition(-0.1 if ch == "[" else 0.1)
+            self.say(f"inhibition {value:.2f}")
+
+    def next_person(self) -> None:
+        """Clears per-person state: gesture, circuit, calibration, traces."""
+        if self.pipeline is not None:
+            self.pipeline.reset_person()
+            self.pipeline.detector = self.pipeline.detector.with_calibration(None)
+        self.presenter.clear()
+        self.calibration = None
+        self.say("ready for the next person")
+
+    def start_calibration(self) -> None:
+        """Begins the guided neutral / tongue-out calibration."""
+        self.calibration = CalibrationSession(profile=self.run_config.profile or "default")
+        self.calibration.start(time.monotonic())
+
+    def _calibrate(self, result: FrameResult) -> str | None:
+        """Feeds the calibration one frame; returns the prompt to show while it runs."""
+        session = self.calibration
+        if session is None or self.pipeline is None:
+            return None
+        logit = result.reading.features.get("logit") if result.face is not None else None
+        status = session.add(time.monotonic(), logit)
+        if not session.finished:
+            return f"{status.prompt}: {status.countdown}"
+        self.calibration = None
+        try:
+            calibration = session.result()
+        except UserError as exc:
+            self.say(str(exc))
+            return None
+        self.pipeline.detector = self.pipeline.detector.with_calibration(calibration)
+        try:
+            calibration.save(profile_path(session.profile))
+            self.say(f"calibrated and saved as profile '{session.profile}'")
+        except OSError as exc:
+            self.say(f"calibrated (not saved: {exc.strerror})")
+        return None
+
+    # ---- loop --------------------------------------------------------------------------------
+    def _hud(self, prompt: str | None) -> Hud:
+        circuit = self.pipeline.circuit if self.pipeline else None
+        status = None
+        if circuit is not None:
+            status = f"{circuit.mode} - inhibition {circuit.inhibition:.2f}"
+        problem = self.feed.problem
+        return Hud(fps=self.fps.fps, latency_ms=self.fps.latency_ms,
+                   recording_s=(time.monotonic() - self.recording_started) if self.recorder
+                   else None,
+                   message=problem or self._message(), prompt=prompt, status=status,
+                   show_help=self.show_help, paused=self.paused)
+
+    def _record(self, canvas: np.ndarray, t: float) -> None:
+        self._replay_worker.submit((canvas, t))  # JPEG-encoded beside the loop, not in it
+        if self.recorder is not None:
+            try:
+                self.recorder.write(canvas, t)
+            except (UserError, OSError) as exc:
+                rec, self.recorder = self.recorder, None
+                with contextlib.suppress(UserError, OSError):
+                    rec.close()  # finalise what was written, as far as the disk allows
+                self.say(f"recording stopped: {exc} (what was written is kept)")
+
+    def step(self, tracker_pipeline: Pipeline) -> None:
+        """One iteration: a frame (unless paused), the view, a key."""
+        self.pipeline = tracker_pipeline
+        frame = None if self.paused else self.feed.next_frame()
+        if frame is not None:
+            result = tracker_pipeline.step(frame)
+            self.last_result = result
+            self.frames += 1
+            prompt = self._calibrate(result) or stage_prompt(result)
+            options = ViewOptions(mirror=self.mirror, overlay=self.overlay, note=self.feed.note,
+                                  puppet=self.run_config.avatar == "puppet")
+            canvas = self.presenter.render(result, self._hud(prompt), options)
+            self.last_canvas = canvas
+            self.fps.tick(frame.capture_time)
+            self._record(canvas, frame.t)
+        else:  # paused, camera away, or not started: same panels, fresh HUD
+            self.last_canvas = self.presenter.recompose(self._hud(None))
+        key = self.display.show(self.last_canvas, 1 if frame is not None else 15)
+        self.handle_key(key)
+        if not self.display.is_open():
+            self.quit = True
+
+    def run(self) -> int:
+        """Runs until quit, feed end or `max_frames`; outputs are finalised on every exit path."""
+        with FaceTracker(self.run_config.tracker) as tracker:
+            pipeline = build_pipeline(self.run_config, tracker)
+            self.pipeline = pipeline
+            if self.config.record is not None:
+                self.start_recording(self.config.record)
+            try:
+                while not self.quit:
+                    if self.config.max_frames is not None and self.frames >= self.config.max_frames:
+                        break
+                    self.step(pipeline)
+                    if self.feed.ended:
+                        break
+            finally:
+                self.stop_recording()
+                self._replay_worker.close()
+                self.wait_for_saves()
+        return 0
+

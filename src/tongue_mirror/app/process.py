@@ -1,0 +1,171 @@
+"""`process`: the live pipeline run headless over a file, writing video, events and per-frame log."""
+
+from __future__ import annotations
+
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+from tongue_mirror.app.build import build_pipeline
+from tongue_mirror.app.config import RunConfig
+from tongue_mirror.errors import UserError
+from tongue_mirror.io.face_tracker import FaceTracker
+from tongue_mirror.io.frame_row import frame_row
+from tongue_mirror.io.logs import EventLog, FrameLog
+from tongue_mirror.io.progress import Progress
+from tongue_mirror.io.recorder import VideoRecorder
+from tongue_mirror.io.sources import open_source
+from tongue_mirror.io.workers import BackgroundWorker
+from tongue_mirror.values import FaceObservation, Frame, FrameResult
+from tongue_mirror.view.compositor import Hud, Layout
+from tongue_mirror.view.presenter import Presenter, ViewOptions
+
+
+@dataclass(frozen=True)
+class ProcessOutputs:
+    """Where a headless run writes; None = not written."""
+
+    video: Path | None
+    events: Path | None
+    frames: Path | None
+
+    @staticmethod
+    def derive(source: Path, video: Path | None, events: Path | None, frames: Path | None,
+               no_video: bool) -> ProcessOutputs:
+        """Defaults travel together: next to --out when it is given (talk.mp4 → talk.events.jsonl,
+        talk.frames.csv), else next to the input (clip.mp4 → clip.mirror.mp4 and so on), so a
+        run never scatters logs into the input's folder behind the user's back."""
+        if video is not None and not no_video:
+            base = str(video.with_suffix(""))
+        else:
+            base = f"{source.with_suffix('') if source.is_file() else source}.mirror"
+        outputs = ProcessOutputs(
+            video=None if no_video else (video or Path(f"{base}.mp4")),
+            events=events or Path(f"{base}.events.jsonl"),
+            frames=frames or Path(f"{base}.frames.csv"),
+        )
+        for path in (outputs.video, outputs.events, outputs.frames):
+            if path is not None and path.exists() and source.exists() and path.samefile(source):
+                raise UserError(f"output {path} would overwrite the input")
+        return outputs
+
+
+@dataclass(frozen=True)
+class ProcessSummary:
+    """What a run did, for the closing lines and for tests."""
+
+    frames: int
+    faces: int
+    tongue_events: int
+    imitation_events: int
+    seconds: float
+    wall_s: float
+    damage: str | None
+    interrupted: bool
+
+    def lines(self, outputs: ProcessOutputs) -> list[str]:
+        """Human-readable summary."""
+        fps = self.frames / self.wall_s if self.wall_s > 0 else 0.0
+        speed = self.seconds / self.wall_s if self.wall_s > 0 else 0.0
+        out = [f"processed {self.frames} frames ({self.seconds:.1f} s of video) in "
+               f"{self.wall_s:.1f} s: {fps:.1f} fps, {speed:.2f}x real time"]
+        if self.frames and self.faces == 0:
+            out.append("no face was found in this video")
+        elif self.frames:
+            out.append(f"face found in {self.faces}/{self.frames} frames "
+                       f"({100.0 * self.faces / self.frames:.0f}%)")
+        out.append(f"tongue-out events: {self.tongue_events}; imitations: {self.imitation_events}")
+        if self.damage:
+            out.append(self.damage)
+        if self.interrupted:
+            out.append("interrupted: outputs hold everything up to that point")
+        for label, path in (("video", outputs.video), ("events", outputs.events),
+                            ("frames", outputs.frames)):
+            if path is not None:
+                out.append(f"{label}: {path}")
+        return out
+
+
+class Tally:
+    """Counts what the analysis saw, for the summary."""
+
+    def __init__(self) -> None:
+        self.frames = self.faces = self.tongue_events = self.imitations = 0
+        self.last_t = 0.0
+
+    def add(self, result: FrameResult) -> None:
+        self.frames += 1
+        self.faces += result.face is not None
+        self.last_t = result.frame.t
+        for e in result.events:
+            self.tongue_events += e.event == "tongue_out_start"
+            self.imitations += e.event == "imitation_start"
+
+
+def run_process(source_path: Path, outputs: ProcessOutputs, config: RunConfig,
+                show_progress: bool = True) -> ProcessSummary:
+    """Runs the pipeline over a file; every output is finalised even on Ctrl-C or error."""
+    source = open_source(str(source_path))
+    tally = Tally()
+    interrupted = False
+    start = time.perf_counter()
+    with ExitStack() as stack:
+        stack.enter_context(source)
+        if source.info.kind not in ("video", "images"):
+            raise UserError(f"{source_path} is not a video file or image folder")
+        info = source.info
+        tracker = stack.enter_context(FaceTracker(config.tracker))
+        pipeline = build_pipeline(config, tracker)
+        recorder = presenter = None
+        if outputs.video is not None:  # first: the output most likely to be refused
+            presenter = Presenter(Layout.make(config.layout, config.canvas_size))
+            recorder = stack.enter_context(
+                VideoRecorder(outputs.video, info.fps or 30.0, config.canvas_size, threaded=True))
+        events = stack.enter_context(EventLog(outputs.events)) if outputs.events else None
+        rows = stack.enter_context(FrameLog(outputs.frames)) if outputs.frames else None
+        progress = Progress(info.frame_count, label=source_path.name) if show_progress else None
+        options = ViewOptions(mirror=config.mirror, puppet=config.avatar == "puppet")
+        hud = Hud(show_help=False)
+        drawer = None
+        if recorder is not None:
+            # Drawing and encoding run behind the analysis: the landmarker releases the GIL,
+            # so on two cores the next frame is tracked while this one is drawn.
+            def draw(result: FrameResult) -> None:
+                recorder.write(presenter.render(result, hud, options), result.frame.t)
+
+            drawer = stack.enter_context(BackgroundWorker(draw, max_queue=4, name="draw"))
+
+        def analyse(item: tuple[Frame, FaceObservation | None, float]) -> None:
+            result = pipeline.analyse(*item)
+            tally.add(result)
+            if events is not None:
+                events.write(result.events)
+            if rows is not None:
+                rows.write(frame_row(result))
+            if drawer is not None:
+                drawer.submit(result)
+            if progress is not None:
+                progress.update(tally.frames)
+
+        # Tracking (MediaPipe, GIL released) on this thread; the rest of the analysis, the logs
+        # and the hand-over to drawing on another, in frame order.
+        analyser = stack.enter_context(BackgroundWorker(analyse, max_queue=4, name="analyse"))
+        try:
+            for frame in source:
+                t0 = time.perf_counter()
+                face = pipeline.tracker.track(frame)
+                analyser.submit((frame, face, (time.perf_counter() - t0) * 1e3))
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            analyser.close()  # everything tracked is analysed, logged and drawn
+            if progress is not None:
+                progress.finish()
+    damage = getattr(source, "damage_report", lambda: None)()
+    frames = tally.frames
+    duration = tally.last_t + (1.0 / info.fps if info.fps else 0.0) if frames else 0.0
+    return ProcessSummary(frames=frames, faces=tally.faces, tongue_events=tally.tongue_events,
+                          imitation_events=tally.imitations, seconds=duration,
+                          wall_s=time.perf_counter() - start, damage=damage,
+                          interrupted=interrupted)

@@ -1,0 +1,1 @@
+"""Analysis stages: pure computation on values, no devices, files or MediaPipe."""

@@ -1,0 +1,1 @@
+"""The tongue detector: mouth features, weights format, calibration maths, models."""

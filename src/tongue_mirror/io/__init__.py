@@ -1,0 +1,1 @@
+"""The edges: frame sources, the face tracker, sinks, files, threads and devices."""

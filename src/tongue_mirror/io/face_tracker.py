@@ -1,0 +1,183 @@
+"""The only module that imports MediaPipe: Face Landmarker in VIDEO mode, converted once to our values."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from tongue_mirror.errors import UserError
+from tongue_mirror.io.assets import verified_model
+from tongue_mirror.io.quiet_native import quiet_native_stderr
+from tongue_mirror.values import FaceObservation, Frame
+
+
+@dataclass(frozen=True)
+class TrackerConfig:
+    """How the landmarker runs."""
+
+    model_path: Path | None = None  # None = the shipped, hash-checked model
+    max_faces: int = 1
+    min_detection_confidence: float = 0.5
+    min_presence_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+    max_input_side: int = 1280  # downscale larger frames (4K) before the landmarker; 0 = never
+
+    def __post_init__(self) -> None:
+        if self.max_faces < 1:
+            raise ValueError("max_faces must be >= 1")
+        for name in ("min_detection_confidence", "min_presence_confidence",
+                     "min_tracking_confidence"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be in 0..1")
+        if self.max_input_side < 0:
+            raise ValueError("max_input_side must be >= 0")
+
+
+def euler_from_matrix(m: np.ndarray) -> tuple[float, float, float]:
+    """Yaw, pitch, roll (radians) from MediaPipe's facial transformation matrix, image convention."""
+    r = np.asarray(m, dtype=np.float64)[:3, :3]
+    # MediaPipe's canonical face: x to the face's left (image right), y up, z towards the camera.
+    pitch = math.atan2(r[2, 1], r[2, 2])
+    yaw = math.asin(max(-1.0, min(1.0, -r[2, 0])))
+    roll = math.atan2(r[1, 0], r[0, 0])
+    return yaw, pitch, -roll
+
+
+def observation_from_result(landmarks, blendshapes, matrix, width: int, height: int,
+                            scale: float = 1.0) -> FaceObservation:
+    """Converts one face of a MediaPipe result; `scale` maps landmarker input back to the frame."""
+    pts = np.array([(p.x, p.y, p.z) for p in landmarks], dtype=np.float32)
+    pts *= np.float32([width * scale, height * scale, width * scale])
+    bs = {c.category_name: float(c.score) for c in (blendshapes or [])}
+    mat = np.asarray(matrix, dtype=np.float32) if matrix is not None else np.eye(4, dtype=np.float32)
+    yaw, pitch, roll = euler_from_matrix(mat)
+    x0, y0 = pts[:, :2].min(axis=0)
+    x1, y1 = pts[:, :2].max(axis=0)
+    return FaceObservation(
+        landmarks=pts, blendshapes=bs, transform=mat, yaw=yaw, pitch=pitch, roll=roll,
+        bbox=(float(x0), float(y0), float(x1), float(y1)),
+        image_size=(round(width * scale), round(height * scale)),
+    )
+
+
+class FaceTracker:
+    """Wraps MediaPipe Face Landmarker; keeps its timestamps increasing whatever the source does."""
+
+    def __init__(self, config: TrackerConfig = TrackerConfig()) -> None:
+        self.config = config
+        self._landmarker = None
+        self._warm = False
+        self._followed: tuple[float, float] | None = None
+        self._last_ms = -1
+        self._offset_ms = 0.0
+
+    def __enter__(self) -> FaceTracker:
+        self.open()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def open(self) -> None:
+        """Loads the model (checked against its hash)."""
+        if self._landmarker is not None:
+            return
+        with quiet_native_stderr():  # absl's "logging before InitGoogle" note comes at import
+            from mediapipe.tasks.python import BaseOptions, vision
+
+        model = verified_model(self.config.model_path)
+        options = vision.FaceLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(model)),
+            running_mode=vision.RunningMode.VIDEO,
+            num_faces=self.config.max_faces,
+            min_face_detection_confidence=self.config.min_detection_confidence,
+            min_face_presence_confidence=self.config.min_presence_confidence,
+            min_tracking_confidence=self.config.min_tracking_confidence,
+            output_face_blendshapes=True,
+            output_facial_transformation_matrixes=True,
+        )
+        try:
+            with quiet_native_stderr():
+                self._landmarker = vision.FaceLandmarker.create_from_options(options)
+        except (RuntimeError, ValueError) as exc:
+            raise UserError(f"cannot load face model {model}: {exc}") from exc
+        self._warm = False
+
+    def close(self) -> None:
+        """Releases the MediaPipe graph (explicitly: its finaliser is noisy at interpreter exit)."""
+        if self._landmarker is not None:
+            self._landmarker.close()
+            self._landmarker = None
+
+    def _timestamp_ms(self, t: float) -> int:
+        """Strictly increasing milliseconds even when the source loops, pauses or reconnects."""
+        ms = round(t * 1000.0 + self._offset_ms)
+        if ms <= self._last_ms:
+            self._offset_ms += self._last_ms + 1 - ms
+            ms = self._last_ms + 1
+        self._last_ms = ms
+        return ms
+
+    def track_all(self, frame: Frame) -> list[FaceObservation]:
+        """All faces found in a frame, most prominent (largest) first."""
+        if self._landmarker is None:
+            self.open()
+        import mediapipe as mp
+
+        image = frame.image
+        if image.ndim == 2:
+            image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+        h, w = image.shape[:2]
+        scale = 1.0
+        side = self.config.max_input_side
+        if side and max(h, w) > side:
+            scale = max(h, w) / side
+            image = cv2.resize(image, (round(w / scale), round(h / scale)),
+                               interpolation=cv2.INTER_AREA)
+        rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+        mp_image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        if self._warm:
+            result = self._landmarker.detect_for_video(mp_image, self._timestamp_ms(frame.t))
+        else:  # the first call logs the delegate and graph set-up to fd 2
+            with quiet_native_stderr():
+                result = self._landmarker.detect_for_video(mp_image, self._timestamp_ms(frame.t))
+            self._warm = True
+        ih, iw = rgb.shape[:2]
+        faces = []
+        for i, lms in enumerate(result.face_landmarks or []):
+            bs = result.face_blendshapes[i] if result.face_blendshapes else None
+            mats = result.facial_transformation_matrixes
+            mat = mats[i] if mats else None
+            faces.append(observation_from_result(lms, bs, mat, iw, ih, scale))
+        faces.sort(key=lambda f: f.width, reverse=True)
+        return faces
+
+    def track(self, frame: Frame) -> FaceObservation | None:
+        """The face to follow: the one followed so far unless another is much larger, or None."""
+        faces = self.track_all(frame)
+        chosen = choose_face(faces, self._followed)
+        self._followed = chosen.center if chosen is not None else self._followed
+        return chosen
+
+    def forget_face(self) -> None:
+        """Next person: follow whoever is most prominent from now on."""
+        self._followed = None
+
+
+SWITCH_RATIO = 1.5  # another face must be this much wider to take over: no flicker between people
+
+
+def choose_face(faces: list[FaceObservation], followed: tuple[float, float] | None
+                ) -> FaceObservation | None:
+    """The face nearest the one followed, unless the largest is SWITCH_RATIO times wider."""
+    if not faces:
+        return None
+    largest = max(faces, key=lambda f: f.width)
+    if followed is None:
+        return largest
+    nearest = min(faces, key=lambda f: math.dist(f.center, followed))
+    return largest if largest.width > SWITCH_RATIO * nearest.width else nearest

@@ -1,0 +1,1 @@
+"""Drawing: the avatar, the panels, the compositor and the presenter; no sinks."""
