@@ -31,13 +31,13 @@ def main() -> int:
     ap.add_argument("--frames", type=int, default=300)
     args = ap.parse_args()
 
-    from tongue_mirror.core.detector.detector import TongueDetector
+    from tongue_mirror.io.detector_files import load_detector
     from tongue_mirror.io.face_tracker import FaceTracker
     from tongue_mirror.values import Frame
 
     base = frame_640x480()
     rng = np.random.default_rng(0)
-    detector = TongueDetector()
+    detector = load_detector()
     lm_ms, det_ms, feat_ms = [], [], []
     with FaceTracker() as tracker:
         for i in range(args.frames):

@@ -47,15 +47,10 @@ from detector_data import (
 from synth_tongue import augment, render_tongue
 
 from tongue_mirror.core.detector import features as mf
-from tongue_mirror.core.detector.detector import (
-    DetectorConfig,
-    DetectorModel,
-    TongueDetector,
-    TreeEnsemble,
-    direction_inputs,
-)
+from tongue_mirror.core.detector.weights import DetectorModel, TreeEnsemble, direction_inputs
 from tongue_mirror.core.gesture import TONGUE_OUT_START, GestureConfig, GestureTracker
 from tongue_mirror.evaluation.metrics import LabelledInterval, match_events, per_minute
+from tongue_mirror.io.detector_files import load_detector
 from tongue_mirror.values import FaceObservation, TongueReading
 
 SEED = 20261126
@@ -430,7 +425,7 @@ def fit_model(x, y, w, kind: str, seed: int, c: float = 0.1):
                                              learning_rate=0.1, l2_regularization=1.0,
                                              random_state=seed)
         clf.fit(z, y, sample_weight=ww / ww.mean())
-        model = padded_trees(clf).to_json()
+        model = padded_trees(clf).to_dict()
     elif kind == "logistic":
         clf = LogisticRegression(C=c, max_iter=3000)
         clf.fit(z, y, sample_weight=ww)
@@ -658,7 +653,7 @@ def main() -> int:
     }
     (args.out / "model.json").write_text(json.dumps(payload, separators=(",", ":")))
     log(f"wrote {args.out / 'model.json'} ({(args.out / 'model.json').stat().st_size} bytes)")
-    shipped = TongueDetector(DetectorConfig(model_path=args.out / "model.json"))
+    shipped = load_detector(model_path=args.out / "model.json")
     fit_dir = []
     for vec, lab in zip(data["x"][dsel], data["direction"][dsel], strict=True):
         feats = mf.MouthFeatures(vec.astype(np.float32), None, 0.0, np.zeros((1, 1, 3), np.uint8))
@@ -809,7 +804,7 @@ def video_check(dev: Path, items: list[Item], model_path: Path) -> list[tuple]:
     Starts and the frame F1 of the mixed clip (ambiguous frames excluded) come from the gesture
     tracker with its defaults: on negative clips every start is a false activation.
     """
-    det = TongueDetector(DetectorConfig(model_path=model_path))
+    det = load_detector(model_path=model_path)
     rows = []
     for it in items:
         if it.kind != "video":

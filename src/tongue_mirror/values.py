@@ -71,6 +71,7 @@ class TongueReading:
     direction: tuple[float, float] | None = None  # unit vector in image coordinates (x right, y down)
     direction_label: str | None = None  # center/left/right/up/down as seen in the unmirrored image
     features: Mapping[str, float] = field(default_factory=dict)
+    logit: float | None = None  # uncalibrated decision value (0 = operating point); None: no face
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "features", _frozen_mapping(self.features))
@@ -88,7 +89,7 @@ class GestureEvent:
     event: str  # tongue_out_start, tongue_out_end, imitation_start, ...
     data: Mapping[str, float | str] = field(default_factory=dict)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         """Plain dict for the events log."""
         return {"t": round(self.t, 4), "frame": self.frame, "event": self.event, **dict(self.data)}
 

@@ -10,8 +10,8 @@ import pytest
 
 from tongue_mirror import landmarks as lm
 from tongue_mirror.app.commands import calibrate
-from tongue_mirror.core.detector.detector import load_profile
 from tongue_mirror.errors import UserError
+from tongue_mirror.io.detector_files import load_profile
 
 
 def _parser() -> argparse.ArgumentParser:

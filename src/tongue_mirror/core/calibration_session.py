@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tongue_mirror.core.detector.detector import Calibration
+from tongue_mirror.core.detector.calibration import Calibration
 from tongue_mirror.errors import UserError
 
 PROMPTS = {

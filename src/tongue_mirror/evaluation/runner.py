@@ -33,11 +33,11 @@ def make_detector(name: str) -> Detector:
         return BaselineDetector()
     if name == "ours":
         try:
-            from tongue_mirror.core.detector.detector import TongueDetector
+            from tongue_mirror.io.detector_files import load_detector
         except ImportError as exc:
             raise UserError(f"the learned detector is not available ({exc}); "
                             "try --detector baseline") from None
-        return TongueDetector()
+        return load_detector()
     raise UserError(f"unknown detector {name!r}: choose one of {', '.join(DETECTORS)}")
 
 

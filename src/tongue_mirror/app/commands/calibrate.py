@@ -44,7 +44,7 @@ def _source(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     """Runs the guided session and saves the profile."""
     from tongue_mirror.core.calibration_session import CalibrationConfig, CalibrationSession
-    from tongue_mirror.core.detector.detector import TongueDetector, profile_path
+    from tongue_mirror.io.detector_files import load_detector, profile_path, save_calibration
     from tongue_mirror.io.face_tracker import FaceTracker
 
     try:
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"cannot keep profiles in {target.parent}: "
                         f"{exc.strerror or exc}") from None
-    detector = TongueDetector()
+    detector = load_detector()
     session = CalibrationSession(cfg, args.profile)
     last = None
     with FaceTracker() as tracker, _source(args) as source:
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
                 session.start(frame.t)
             face = tracker.track(frame)
             reading = detector.read(frame.image, face)
-            logit = reading.features.get("logit") if face is not None else None
+            logit = reading.logit
             status = session.add(frame.t, logit)
             shown = (status.phase, status.countdown)
             if shown != last:
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("the video ended before both calibration phases were complete")
     cal = session.result()
     try:
-        cal.save(target)
+        save_calibration(cal, target)
     except OSError as exc:
         raise UserError(f"cannot save profile {target}: {exc.strerror or exc}") from None
     print(f"saved profile {args.profile!r} to {target}: boundary shift {cal.shift:+.2f} logits, "

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from tongue_mirror.core.detector.calibration import Calibration
 from tongue_mirror.landmarks import (
     LIPS_INNER,
     LOWER_LIP_INNER_MID,
@@ -52,6 +53,15 @@ class BaselineDetector:
     def __init__(self, config: BaselineConfig | None = None) -> None:
         self.config = config or BaselineConfig()
         self._inner = np.array(LIPS_INNER, dtype=np.intp)
+
+    def with_calibration(self, calibration: Calibration | None) -> BaselineDetector:
+        """Itself: a fixed red-pixel rule has no per-person boundary to move."""
+        return self
+
+    def read_with_patch(self, image_bgr: np.ndarray, face: FaceObservation | None
+                        ) -> tuple[TongueReading, np.ndarray | None]:
+        """The reading; the baseline warps no mouth patch to show."""
+        return self.read(image_bgr, face), None
 
     def read(self, image_bgr: np.ndarray, face: FaceObservation | None) -> TongueReading:
         """One frame's reading; no face means no tongue."""

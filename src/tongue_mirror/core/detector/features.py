@@ -212,7 +212,7 @@ def _mass_weight(excess: np.ndarray, where: np.ndarray, lowlip: np.ndarray) -> n
     return weight
 
 
-def _reach(weight: np.ndarray, g, yl_in: np.ndarray, xl: float, xr: float, ux: float,
+def _reach(weight: np.ndarray, g: _Grid, yl_in: np.ndarray, xl: float, xr: float, ux: float,
            uy: float) -> float:
     """How far the weighted mass reaches below the lower lip or beside a corner, 0..1."""
     r, c = np.nonzero(weight > 5.0)
