@@ -11,9 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tongue_mirror import landmarks as lm
-from tongue_mirror.core.avatar_motion import AvatarAnimator, AvatarDrive, AvatarMotionConfig, puppet_pose
-from tongue_mirror.values import AvatarPose, FaceObservation, TongueReading
+from tongue_mirror.core.avatar_motion import AvatarAnimator, AvatarDrive, AvatarMotionConfig
+from tongue_mirror.values import AvatarPose
 
 SCALARS = ("head_yaw", "head_pitch", "head_roll", "eye_open_left", "eye_open_right", "brow_raise",
            "jaw_open", "smile", "lip_protrusion", "tongue_extension")
@@ -154,38 +153,3 @@ def test_bad_values_are_rejected() -> None:
         AvatarMotionConfig(saccade_interval_s=(2.0, 1.0))
     with pytest.raises(dataclasses.FrozenInstanceError):
         AvatarDrive().tongue = 1.0  # type: ignore[misc]
-
-
-def _face(blendshapes: dict[str, float], yaw: float = 0.0, roll: float = 0.0) -> FaceObservation:
-    return FaceObservation(landmarks=np.zeros((lm.N_LANDMARKS, 3), np.float32),
-                           blendshapes=blendshapes, transform=np.eye(4, dtype=np.float32),
-                           yaw=yaw, pitch=0.1, roll=roll, bbox=(100.0, 100.0, 300.0, 340.0),
-                           image_size=(640, 480))
-
-
-def test_puppet_mirrors_the_user() -> None:
-    p = puppet_pose(_face({lm.BS_JAW_OPEN: 0.6, lm.BS_BLINK_LEFT: 0.9, lm.BS_SMILE_LEFT: 0.5,
-                           lm.BS_SMILE_RIGHT: 0.5, lm.BS_MOUTH_PUCKER: 0.4,
-                           lm.BS_LOOK_OUT_LEFT: 0.5, lm.BS_LOOK_IN_RIGHT: 0.5},
-                          yaw=0.3, roll=-0.2),
-                    TongueReading(probability=0.9, extension=0.8, direction=(1.0, 0.0)))
-    assert p.jaw_open > 0.6 and p.smile > 0.5 and p.lip_protrusion > 0.4
-    assert p.eye_open_left < 0.2 and p.eye_open_right == 1.0
-    assert p.head_yaw == pytest.approx(-0.3) and p.head_roll == pytest.approx(0.2)
-    assert p.gaze[0] < -0.5  # looking to their own left = screen left in the mirror
-    assert p.tongue_extension == pytest.approx(0.8) and p.tongue_direction[0] < -0.99
-    neutral = puppet_pose(_face({}))
-    assert neutral.tongue_extension == 0.0 and neutral.jaw_open == 0.0
-
-
-def test_drive_from_pipeline_stages() -> None:
-    face = _face({}, yaw=0.2, roll=0.1)  # box centre (200, 220) in a 640x480 image
-    d = AvatarDrive.from_stages({"tongue": 0.7, "jaw": 0.2}, face, (1.0, 0.0), True)
-    assert d.tongue == 0.7 and d.jaw == 0.2 and d.lips == 0.0 and d.imitation_success
-    assert d.face_position == pytest.approx((200 / 320 - 1.0, 220 / 240 - 1.0))
-    assert d.user_yaw == 0.2 and d.tongue_direction == (1.0, 0.0)
-    nobody = AvatarDrive.from_stages({}, None)
-    assert nobody.face_position is None and nobody.tongue == 0.0
-    glitch = AvatarDrive.from_stages({"tongue": float("nan")}, _face({}, yaw=float("nan")),
-                                     (float("nan"), 0.0))
-    assert glitch.tongue == 0.0 and glitch.user_yaw == 0.0 and glitch.tongue_direction == (0.0, 1.0)

@@ -12,9 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tongue_mirror.core.circuit import MirrorCircuit, expected_imitation_latency, observed_from
+from tongue_mirror.core.circuit import MirrorCircuit, expected_imitation_latency
 from tongue_mirror.core.circuit_params import POPULATIONS, CircuitParams, steady_state
-from tongue_mirror.values import FaceObservation, TongueReading
 
 FPS = 30.0
 
@@ -281,21 +280,6 @@ def test_adult_never_imitates_and_infant_latency_is_stable_across_strengths():
     strong = expected_imitation_latency(strength=1.0)
     weak = expected_imitation_latency(strength=0.5)
     assert weak is not None and strong is not None and weak >= strong
-
-
-def test_observed_from_maps_detector_and_blendshapes():
-    face = FaceObservation(
-        landmarks=np.zeros((478, 3), np.float32),
-        blendshapes={"jawOpen": 0.7, "mouthPucker": 0.2, "mouthFunnel": 0.4},
-        transform=np.eye(4), yaw=0.0, pitch=0.0, roll=0.0, bbox=(0, 0, 10, 10),
-        image_size=(10, 10),
-    )
-    got = observed_from(TongueReading(probability=0.8, extension=0.5), face)
-    assert got == pytest.approx({"tongue": 0.8, "jaw": 0.7, "lips": 0.4})
-    assert observed_from(TongueReading(probability=0.9), None) == pytest.approx(
-        {"tongue": 0.9, "jaw": 0.0, "lips": 0.0})
-    assert observed_from(None, None) == {"tongue": 0.0, "jaw": 0.0, "lips": 0.0}
-    assert observed_from(TongueReading(probability=float("nan")), None)["tongue"] == 0.0
 
 
 def test_channels_are_independent():

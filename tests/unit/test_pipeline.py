@@ -7,6 +7,7 @@ import pytest
 
 from tongue_mirror.core.avatar_motion import AvatarAnimator
 from tongue_mirror.core.circuit import MirrorCircuit
+from tongue_mirror.core.detector.calibration import Calibration
 from tongue_mirror.core.gesture import GestureTracker
 from tongue_mirror.core.pipeline import Pipeline
 from tongue_mirror.values import FaceObservation, Frame, TongueReading
@@ -34,11 +35,21 @@ class ScriptedTracker:
 class ScriptedDetector:
     """Tongue out between 1 s and 2 s, pointing to the image's right."""
 
-    def read(self, image, face):
+    def __init__(self, calibration: Calibration | None = None) -> None:
+        self.calibration = calibration
+        self._t = 0.0
+
+    def read_with_patch(self, image, face):
         out = 1.0 <= self._t < 2.0
-        return TongueReading(probability=0.95 if out else 0.02, extension=0.8 if out else 0.0,
-                             direction=(1.0, 0.0) if out else None,
-                             direction_label="right" if out else None)
+        reading = TongueReading(probability=0.95 if out else 0.02, extension=0.8 if out else 0.0,
+                                direction=(1.0, 0.0) if out else None,
+                                direction_label="right" if out else None)
+        return reading, None
+
+    def with_calibration(self, calibration):
+        other = ScriptedDetector(calibration)
+        other._t = self._t
+        return other
 
 
 def make(mode: str = "circuit", mirror: bool = True, present=lambda t: True):
@@ -52,7 +63,7 @@ def run(pipe, det, seconds: float = 3.0):
     results = []
     for i in range(int(seconds * 30)):
         t = i / 30
-        det._t = t
+        pipe.detector._t = t
         results.append(pipe.step(Frame(np.zeros((480, 640, 3), np.uint8), t, i)))
     return results
 
@@ -95,3 +106,13 @@ def test_next_person_forgets_the_followed_face():
     run(pipe, det, seconds=1.2)
     pipe.reset_person()
     assert pipe.tracker.forgot == 1 and not pipe.gesture.is_out
+
+
+def test_calibration_applies_until_the_next_person():
+    pipe, det = make()
+    cal = Calibration(shift=1.0, gain=1.5, profile="ada")
+    pipe.calibrate(cal)
+    assert pipe.detector.calibration == cal
+    run(pipe, det, seconds=0.5)
+    pipe.reset_person()
+    assert pipe.detector.calibration is None

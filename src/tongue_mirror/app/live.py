@@ -18,9 +18,9 @@ from tongue_mirror.app.config import DEFAULT_OUT_DIR, RunConfig
 from tongue_mirror.app.fps_counter import FpsCounter
 from tongue_mirror.core.calibration_session import CalibrationSession
 from tongue_mirror.core.circuit_params import MODES
-from tongue_mirror.core.detector.detector import profile_path
 from tongue_mirror.core.pipeline import Pipeline
 from tongue_mirror.errors import UserError
+from tongue_mirror.io.detector_files import profile_path, save_calibration
 from tongue_mirror.io.face_tracker import FaceTracker
 from tongue_mirror.io.live_feed import LiveFeed
 from tongue_mirror.io.recorder import VideoRecorder
@@ -87,7 +87,7 @@ class LiveApp:
         self.replay = ReplayBuffer(seconds=config.replay_s, fps=fps, size=size)
         self._replay_worker: BackgroundWorker[tuple[np.ndarray, float]] = BackgroundWorker(
             lambda item: self.replay.push(*item), max_queue=2, name="replay")
-        self.presenter = Presenter(Layout.make(config.run.layout, size))
+        self.presenter = Presenter(Layout.make(config.run.layout, size), config.run.gesture)
         self.pipeline: Pipeline | None = None
         self.last_canvas: np.ndarray | None = None
         self.last_result: FrameResult | None = None
@@ -228,7 +228,6 @@ class LiveApp:
         """Clears per-person state: gesture, circuit, calibration, traces."""
         if self.pipeline is not None:
             self.pipeline.reset_person()
-            self.pipeline.detector = self.pipeline.detector.with_calibration(None)
         self.presenter.clear()
         self.calibration = None
         self.say("ready for the next person")
@@ -243,7 +242,7 @@ class LiveApp:
         session = self.calibration
         if session is None or self.pipeline is None:
             return None
-        logit = result.reading.features.get("logit") if result.face is not None else None
+        logit = result.reading.logit
         status = session.add(time.monotonic(), logit)
         if not session.finished:
             return f"{status.prompt}: {status.countdown}"
@@ -253,9 +252,9 @@ class LiveApp:
         except UserError as exc:
             self.say(str(exc))
             return None
-        self.pipeline.detector = self.pipeline.detector.with_calibration(calibration)
+        self.pipeline.calibrate(calibration)
         try:
-            calibration.save(profile_path(session.profile))
+            save_calibration(calibration, profile_path(session.profile))
             self.say(f"calibrated and saved as profile '{session.profile}'")
         except OSError as exc:
             self.say(f"calibrated (not saved: {exc.strerror})")

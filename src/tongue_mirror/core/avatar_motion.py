@@ -9,13 +9,11 @@ seeded generator, so a run is deterministic under a seed whatever the frame rate
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from tongue_mirror import landmarks as lm
-from tongue_mirror.values import AvatarPose, FaceObservation, TongueReading
+from tongue_mirror.values import AvatarPose
 
 
 def _finite(name: str, value: float) -> None:
@@ -51,37 +49,6 @@ class AvatarDrive:
                 raise ValueError("face_position must be an (x, y) pair or None")
             for v in self.face_position:
                 _finite("face_position", v)
-
-    @staticmethod
-    def from_stages(movement: Mapping[str, float], face: FaceObservation | None,
-                    tongue_direction: tuple[float, float] | None = None,
-                    imitation_success: bool = False) -> AvatarDrive:
-        """The drive from the circuit's movement per channel and the tracked face (or None).
-
-        Upstream glitches (non-finite numbers) become neutral values here rather than errors, so a
-        live demo keeps running.
-        """
-
-        def ok(v: float, default: float = 0.0) -> float:
-            v = float(v)
-            return v if math.isfinite(v) else default
-
-        position = None
-        yaw = pitch = roll = 0.0
-        if face is not None:
-            w, h = face.image_size
-            cx, cy = face.center
-            x, y = 2.0 * cx / max(w, 1) - 1.0, 2.0 * cy / max(h, 1) - 1.0
-            if math.isfinite(x) and math.isfinite(y):
-                position = (x, y)
-            yaw, pitch, roll = ok(face.yaw), ok(face.pitch), ok(face.roll)
-        direction = (0.0, 1.0)
-        if tongue_direction is not None and all(math.isfinite(v) for v in tongue_direction):
-            direction = (float(tongue_direction[0]), float(tongue_direction[1]))
-        return AvatarDrive(tongue=ok(movement.get("tongue", 0.0)), jaw=ok(movement.get("jaw", 0.0)),
-                           lips=ok(movement.get("lips", 0.0)), tongue_direction=direction,
-                           face_position=position, user_yaw=yaw, user_pitch=pitch, user_roll=roll,
-                           imitation_success=bool(imitation_success))
 
 
 @dataclass(frozen=True)
@@ -363,36 +330,3 @@ class AvatarAnimator:
         if u < c.blink_open_s:
             return 1.0 - _smoothstep(u / c.blink_open_s)
         return 0.0
-
-
-def puppet_pose(face: FaceObservation, tongue: TongueReading | None = None) -> AvatarPose:
-    """Mirror the user's face directly (for checking tracking): the avatar is the user's reflection.
-
-    The display is a mirror, so the user's own left eye drives the eye on the screen's left and
-    head yaw/roll and the tongue's x direction change sign.
-    """
-    bs = face.blendshape
-    # Person's left eye: looking "out" is towards their left = screen left in a mirror.
-    gx_left = bs(lm.BS_LOOK_IN_LEFT) - bs(lm.BS_LOOK_OUT_LEFT)
-    gx_right = bs(lm.BS_LOOK_OUT_RIGHT) - bs(lm.BS_LOOK_IN_RIGHT)
-    gy = (bs(lm.BS_LOOK_DOWN_LEFT) + bs(lm.BS_LOOK_DOWN_RIGHT)
-          - bs(lm.BS_LOOK_UP_LEFT) - bs(lm.BS_LOOK_UP_RIGHT)) / 2.0
-    brow = max(bs(lm.BS_BROW_INNER_UP),
-               (bs(lm.BS_BROW_OUTER_UP_LEFT) + bs(lm.BS_BROW_OUTER_UP_RIGHT)) / 2.0)
-    ext, direction = 0.0, (0.0, 1.0)
-    if tongue is not None:
-        ext = _clip(tongue.extension if tongue.extension > 0 else tongue.probability, 0.0, 1.0)
-        if tongue.direction is not None:
-            dx, dy = tongue.direction
-            n = math.hypot(dx, dy)
-            if n > 1e-6 and math.isfinite(n):
-                direction = (-dx / n, dy / n)
-    return AvatarPose(
-        head_yaw=-face.yaw, head_pitch=face.pitch, head_roll=-face.roll,
-        gaze=(_clip((gx_left + gx_right) / 2.0 * 1.6, -1.0, 1.0), _clip(gy * 1.6, -1.0, 1.0)),
-        eye_open_left=_clip(1.0 - bs(lm.BS_BLINK_LEFT) * 1.2, 0.0, 1.0),
-        eye_open_right=_clip(1.0 - bs(lm.BS_BLINK_RIGHT) * 1.2, 0.0, 1.0),
-        brow_raise=_clip(brow, 0.0, 1.0), jaw_open=_clip(bs(lm.BS_JAW_OPEN) * 1.3, 0.0, 1.0),
-        smile=_clip((bs(lm.BS_SMILE_LEFT) + bs(lm.BS_SMILE_RIGHT)) / 2.0 * 1.4, 0.0, 1.0),
-        lip_protrusion=_clip(max(bs(lm.BS_MOUTH_PUCKER), bs(lm.BS_MOUTH_FUNNEL)) * 1.3, 0.0, 1.0),
-        tongue_extension=ext, tongue_direction=direction)

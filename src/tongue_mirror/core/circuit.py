@@ -73,23 +73,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from tongue_mirror import landmarks as lm
 from tongue_mirror.core.circuit_params import MODES, POPULATIONS, CircuitParams
-from tongue_mirror.values import FaceObservation, GestureEvent, NeuralState, TongueReading
-
-
-def observed_from(
-    reading: TongueReading | None, face: FaceObservation | None
-) -> dict[str, float]:
-    """What the avatar sees the user do, per action channel, 0..1."""
-    # The tongue is seen as strongly as the detector is sure of it. Its extension estimate is a
-    # rough 2-D measure that varies with face shape and pose, so it does not gate imitation.
-    tongue = reading.probability if reading is not None else 0.0
-    jaw = lips = 0.0
-    if face is not None:
-        jaw = face.blendshape(lm.BS_JAW_OPEN)
-        lips = max(face.blendshape(lm.BS_MOUTH_PUCKER), face.blendshape(lm.BS_MOUTH_FUNNEL))
-    return {"tongue": _unit(tongue), "jaw": _unit(jaw), "lips": _unit(lips)}
+from tongue_mirror.values import GestureEvent, NeuralState
 
 
 def _unit(value: float) -> float:
@@ -246,7 +231,8 @@ class MirrorCircuit:
         u = (motor - p.motor_threshold) * (1.0 / (p.motor_full - p.motor_threshold))
         return np.minimum(np.maximum(u, 0.0), 1.0)
 
-    def _run(self, steps: int, frame: int) -> tuple[np.ndarray, dict, list[GestureEvent]]:
+    def _run(self, steps: int, frame: int
+             ) -> tuple[np.ndarray, dict[str, np.ndarray], list[GestureEvent]]:
         """Advance `steps` steps: activations (steps, populations, channels), signals, events."""
         first = self._step
         parts: list[tuple[np.ndarray, ...]] = []
@@ -331,7 +317,8 @@ class MirrorCircuit:
         return feedback, efference, error, attribution, phase
 
     def _snapshot(
-        self, t: float, acts: np.ndarray, signals: dict, events: tuple[GestureEvent, ...]
+        self, t: float, acts: np.ndarray, signals: dict[str, np.ndarray],
+        events: tuple[GestureEvent, ...],
     ) -> NeuralState:
         p = self.params
         feedback, efference, error, attribution, phase = self._readout()

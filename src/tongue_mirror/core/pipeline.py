@@ -9,9 +9,9 @@ from typing import Protocol
 
 import numpy as np
 
-from tongue_mirror.core.adapters import DriveBuilder
-from tongue_mirror.core.avatar_motion import AvatarDrive, puppet_pose
-from tongue_mirror.core.circuit import observed_from
+from tongue_mirror.core.adapters import DriveBuilder, observed_from, puppet_pose
+from tongue_mirror.core.avatar_motion import AvatarDrive
+from tongue_mirror.core.detector.calibration import Calibration
 from tongue_mirror.values import (
     NO_TONGUE,
     AvatarPose,
@@ -27,26 +27,46 @@ AVATAR_MODES = ("circuit", "puppet")
 
 
 class Tracker(Protocol):
+    """Finds the face in a frame; remembers it between frames (VIDEO mode)."""
+
     def track(self, frame: Frame) -> FaceObservation | None: ...
+    def forget_face(self) -> None: ...
 
 
 class Detector(Protocol):
-    def read(self, image: np.ndarray, face: FaceObservation | None) -> TongueReading: ...
+    """Reads the tongue from a frame and its face; a person's calibration gives a new detector."""
+
+    def read_with_patch(self, image: np.ndarray, face: FaceObservation | None
+                        ) -> tuple[TongueReading, np.ndarray | None]: ...
+    def with_calibration(self, calibration: Calibration | None) -> Detector: ...
 
 
 class Gesture(Protocol):
+    """Turns per-frame readings into a debounced out/in state and its events."""
+
     def update(self, reading: TongueReading, t: float, frame: int) -> TongueState: ...
     def reset(self) -> None: ...
 
 
 class Circuit(Protocol):
-    def advance_to(self, t: float, observed: Mapping[str, float], frame: int = -1) -> NeuralState: ...
+    """The mirror circuit on its own clock; inhibition and mode are the presenter's knobs."""
+
+    @property
+    def mode(self) -> str: ...
+    @property
+    def inhibition(self) -> float: ...
+    def set_mode(self, mode: str) -> None: ...
+    def nudge_inhibition(self, delta: float) -> float: ...
+    def advance_to(self, t: float, observed: Mapping[str, float] | None,
+                   frame: int = -1) -> NeuralState: ...
     def reset(self) -> None: ...
 
 
 class Animator(Protocol):
-    attract: bool
+    """Turns the drive into a living pose; idles ("attract") when nobody is there."""
 
+    @property
+    def attract(self) -> bool: ...
     def step(self, t: float, drive: AvatarDrive) -> AvatarPose: ...
 
 
@@ -54,7 +74,8 @@ class Pipeline:
     """Runs the analysis stages in order; owns no device, draws nothing."""
 
     def __init__(self, tracker: Tracker, detector: Detector, gesture: Gesture, circuit: Circuit,
-                 animator: Animator, avatar_mode: str = "circuit", mirror: bool = True) -> None:
+                 animator: Animator, avatar_mode: str = "circuit", mirror: bool = True,
+                 direction_min_probability: float = 0.5) -> None:
         if avatar_mode not in AVATAR_MODES:
             raise ValueError(f"avatar_mode must be one of {AVATAR_MODES}")
         self.tracker = tracker
@@ -64,26 +85,27 @@ class Pipeline:
         self.animator = animator
         self.avatar_mode = avatar_mode
         self.mirror = mirror
-        self._drive = DriveBuilder()
+        # The baby copies the direction of readings that count as evidence of a tongue out.
+        self._drive = DriveBuilder(direction_min_probability)
 
     def reset_person(self) -> None:
-        """Forgets everything about the previous person (gesture, circuit, avatar mood)."""
+        """Forgets everything about the previous person: gesture, circuit, face, calibration."""
         self.gesture.reset()
         self.circuit.reset()
         self._drive.reset()
-        forget = getattr(self.tracker, "forget_face", None)
-        if forget is not None:
-            forget()
+        self.tracker.forget_face()
+        self.calibrate(None)
+
+    def calibrate(self, calibration: Calibration | None) -> None:
+        """Reads this person's tongue under their calibration (None: the shipped boundary)."""
+        self.detector = self.detector.with_calibration(calibration)
 
     def _read(self, image: np.ndarray, face: FaceObservation | None
               ) -> tuple[TongueReading, np.ndarray | None]:
-        """The detector's reading, and its mouth patch where the detector offers one."""
+        """The detector's reading and its mouth patch (for display)."""
         if face is None:
             return NO_TONGUE, None
-        with_patch = getattr(self.detector, "read_with_patch", None)
-        if with_patch is not None:
-            return with_patch(image, face)
-        return self.detector.read(image, face), None
+        return self.detector.read_with_patch(image, face)
 
     def step(self, frame: Frame) -> FrameResult:
         """Analyses one frame."""
@@ -98,12 +120,9 @@ class Pipeline:
         reading, patch = self._read(frame.image, face)
         t2 = time.perf_counter()
         tongue = self.gesture.update(reading, frame.t, frame.index)
-        # The baby sees a tongue while the gesture tracker says it is out: debounced, so noise
-        # never makes it imitate, and a step, so it imitates with the same latency every time.
-        observed = {**observed_from(reading, face), "tongue": float(tongue.is_out)}
-        neural = self.circuit.advance_to(frame.t, observed, frame.index)
+        neural = self.circuit.advance_to(frame.t, observed_from(face, tongue), frame.index)
         t3 = time.perf_counter()
-        drive = self._drive(frame, face, reading, neural, self.mirror)
+        drive = self._drive(face, reading, neural, self.mirror)
         pose = self.animator.step(frame.t, drive)
         if self.avatar_mode == "puppet" and face is not None:
             pose = puppet_pose(face, reading)

@@ -114,7 +114,7 @@ class CameraSource(FrameSource):
             raise UserError(f"camera {self.index} did not open (is it connected and not in use?)")
         cap.set(cv2.CAP_PROP_BUFFERSIZE, 1.0)  # where supported, no stale frames in the driver
         if self.fourcc is not None:
-            cap.set(cv2.CAP_PROP_FOURCC, float(cv2.VideoWriter_fourcc(*self.fourcc)))
+            cap.set(cv2.CAP_PROP_FOURCC, float(cv2.VideoWriter.fourcc(*self.fourcc)))
         if self.resolution is not None:
             cap.set(cv2.CAP_PROP_FRAME_WIDTH, float(self.resolution[0]))
             cap.set(cv2.CAP_PROP_FRAME_HEIGHT, float(self.resolution[1]))

@@ -51,7 +51,7 @@ def observation_from_result(landmarks, blendshapes, matrix, width: int, height: 
                             scale: float = 1.0) -> FaceObservation:
     """Converts one face of a MediaPipe result; `scale` maps landmarker input back to the frame."""
     pts = np.array([(p.x, p.y, p.z) for p in landmarks], dtype=np.float32)
-    pts *= np.float32([width * scale, height * scale, width * scale])
+    pts *= np.array([width * scale, height * scale, width * scale], np.float32)
     bs = {c.category_name: float(c.score) for c in (blendshapes or [])}
     mat = np.asarray(matrix, dtype=np.float32) if matrix is not None else np.eye(4, dtype=np.float32)
     yaw, pitch, roll = euler_from_matrix(mat)
@@ -140,11 +140,14 @@ class FaceTracker:
                                interpolation=cv2.INTER_AREA)
         rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
         mp_image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        landmarker = self._landmarker
+        if landmarker is None:
+            raise RuntimeError("FaceTracker used outside its `with` block")
         if self._warm:
-            result = self._landmarker.detect_for_video(mp_image, self._timestamp_ms(frame.t))
+            result = landmarker.detect_for_video(mp_image, self._timestamp_ms(frame.t))
         else:  # the first call logs the delegate and graph set-up to fd 2
             with quiet_native_stderr():
-                result = self._landmarker.detect_for_video(mp_image, self._timestamp_ms(frame.t))
+                result = landmarker.detect_for_video(mp_image, self._timestamp_ms(frame.t))
             self._warm = True
         ih, iw = rgb.shape[:2]
         faces = []
