@@ -5,16 +5,17 @@ from __future__ import annotations
 from tongue_mirror.app.config import RunConfig
 from tongue_mirror.core.avatar_motion import AvatarAnimator
 from tongue_mirror.core.circuit import MirrorCircuit
-from tongue_mirror.core.detector.detector import TongueDetector, load_profile
-from tongue_mirror.core.gesture import GestureConfig, GestureTracker
+from tongue_mirror.core.detector.detector import TongueDetector
+from tongue_mirror.core.gesture import GestureTracker
 from tongue_mirror.core.pipeline import Pipeline
 from tongue_mirror.errors import UserError
+from tongue_mirror.io.detector_files import load_detector, load_profile
 from tongue_mirror.io.face_tracker import FaceTracker
 
 
 def build_detector(config: RunConfig) -> TongueDetector:
     """The shipped detector, under this person's calibration when a profile is named and saved."""
-    detector = TongueDetector()
+    detector = load_detector(config.detector)
     if config.profile:
         calibration = load_profile(config.profile)
         if calibration is not None:
@@ -24,14 +25,15 @@ def build_detector(config: RunConfig) -> TongueDetector:
 
 def build_pipeline(config: RunConfig, tracker: FaceTracker) -> Pipeline:
     """Every analysis stage, wired; the tracker is opened by the caller (it owns a model)."""
-    circuit = MirrorCircuit(seed=config.seed, mode=config.mode)
+    circuit = MirrorCircuit(config.circuit, seed=config.seed, mode=config.mode)
     if config.inhibition is not None:
         try:
             circuit.set_inhibition(config.inhibition)
         except ValueError as exc:
             raise UserError(str(exc)) from exc
     return Pipeline(
-        tracker=tracker, detector=build_detector(config), gesture=GestureTracker(GestureConfig()),
-        circuit=circuit, animator=AvatarAnimator(seed=config.seed), avatar_mode=config.avatar,
-        mirror=config.mirror,
+        tracker=tracker, detector=build_detector(config), gesture=GestureTracker(config.gesture),
+        circuit=circuit, animator=AvatarAnimator(config.avatar_motion, seed=config.seed),
+        avatar_mode=config.avatar, mirror=config.mirror,
+        direction_min_probability=config.gesture.on_threshold,
     )

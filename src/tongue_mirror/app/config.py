@@ -6,20 +6,32 @@ import argparse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tongue_mirror.core.avatar_motion import AvatarMotionConfig
+from tongue_mirror.core.circuit_params import MODES as CIRCUIT_MODES
+from tongue_mirror.core.circuit_params import CircuitParams
+from tongue_mirror.core.detector.detector import DetectorConfig
+from tongue_mirror.core.gesture import GestureConfig
 from tongue_mirror.core.pipeline import AVATAR_MODES
 from tongue_mirror.errors import UserError
 from tongue_mirror.io.face_tracker import TrackerConfig
 from tongue_mirror.view.compositor import LAYOUTS
 
-CIRCUIT_MODES = ("infant", "adult")
 DEFAULT_OUT_DIR = Path("tongue-mirror-output")
 
 
 @dataclass(frozen=True)
 class RunConfig:
-    """Everything that shapes a run of the pipeline, live or headless."""
+    """Everything that shapes a run of the pipeline, live or headless: one tree, handed down.
+
+    Every stage's own frozen config hangs here, so the presenter's meter, `eval` and training
+    read the same gesture thresholds the live tracker acts on.
+    """
 
     tracker: TrackerConfig = field(default_factory=TrackerConfig)
+    detector: DetectorConfig = field(default_factory=DetectorConfig)
+    gesture: GestureConfig = field(default_factory=GestureConfig)
+    circuit: CircuitParams = field(default_factory=CircuitParams)
+    avatar_motion: AvatarMotionConfig = field(default_factory=AvatarMotionConfig)
     mode: str = "infant"  # the circuit's inhibition preset
     inhibition: float | None = None  # overrides the preset's inhibition when given
     avatar: str = "circuit"  # "circuit": imitation through the circuit; "puppet": mirrors blendshapes
@@ -39,8 +51,10 @@ class RunConfig:
         w, h = self.canvas_size
         if w < 320 or h < 240 or w % 2 or h % 2:
             raise ValueError("canvas size must be even and at least 320x240")
-        if self.inhibition is not None and not 0.0 <= self.inhibition <= 2.0:
-            raise ValueError("inhibition must be in 0..2 (infant preset 0.2, adult 1.0)")
+        c = self.circuit
+        if self.inhibition is not None and not 0.0 <= self.inhibition <= c.inhibition_max:
+            raise ValueError(f"inhibition must be in 0..{c.inhibition_max:g} (infant preset "
+                             f"{c.inhibition_infant:g}, adult {c.inhibition_adult:g})")
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -60,8 +74,10 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--mode", choices=CIRCUIT_MODES, default="infant",
                    help="mirror-circuit preset: infant imitates overtly, adult only mirrors "
                         "(default: infant)")
+    c = CircuitParams()
     g.add_argument("--inhibition", type=float, default=None,
-                   help="motor inhibition 0..2 overriding the preset (infant 0.2, adult 1.0)")
+                   help=f"motor inhibition 0..{c.inhibition_max:g} overriding the preset "
+                        f"(infant {c.inhibition_infant:g}, adult {c.inhibition_adult:g})")
     g.add_argument("--avatar", choices=AVATAR_MODES, default="circuit",
                    help="circuit: the baby imitates through the circuit; puppet: it copies your "
                         "face directly (for checking tracking)")

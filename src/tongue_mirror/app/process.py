@@ -119,7 +119,7 @@ def run_process(source_path: Path, outputs: ProcessOutputs, config: RunConfig,
         pipeline = build_pipeline(config, tracker)
         recorder = presenter = None
         if outputs.video is not None:  # first: the output most likely to be refused
-            presenter = Presenter(Layout.make(config.layout, config.canvas_size))
+            presenter = Presenter(Layout.make(config.layout, config.canvas_size), config.gesture)
             recorder = stack.enter_context(
                 VideoRecorder(outputs.video, info.fps or 30.0, config.canvas_size, threaded=True))
         events = stack.enter_context(EventLog(outputs.events)) if outputs.events else None
