@@ -128,24 +128,47 @@ def test_the_pipeline_never_touches_the_network(tmp_path, monkeypatch):
     assert summary.frames > 0 and Path(out.video).stat().st_size > 0
 
 
-def test_grayscale_and_tiny_faces_are_handled(astronaut_bgr, tmp_path):
+def test_grayscale_and_tiny_faces_are_handled(astronaut_bgr):
     from tongue_mirror.app.build import build_pipeline
     from tongue_mirror.io.face_tracker import FaceTracker
     from tongue_mirror.values import Frame
-    from tongue_mirror.view.prompts import stage_prompt
 
     gray = cv2.cvtColor(astronaut_bgr, cv2.COLOR_BGR2GRAY)
     tiny = np.full((1080, 1920, 3), 120, np.uint8)
-    small = cv2.resize(astronaut_bgr, (320, 320))
-    tiny[380:700, 800:1120] = small  # a face about 60 px wide in a 1920 px frame
+    tiny[380:700, 800:1120] = cv2.resize(astronaut_bgr, (320, 320))  # a ~60 px face: too small
     with FaceTracker() as tracker:
         pipeline = build_pipeline(RunConfig(), tracker)
-        r = pipeline.step(Frame(gray, 0.0, 0))
-        assert r.face is not None
+        assert pipeline.step(Frame(gray, 0.0, 0)).face is not None
         results = [pipeline.step(Frame(tiny, 1.0 + i / 30, 1 + i)) for i in range(3)]
-    faces = [x for x in results if x.face is not None]
-    if faces:  # found: the audience is asked to come closer
-        assert stage_prompt(faces[-1]) == "come closer to the camera"
+    assert all(r.reading.probability == 0.0 or r.face is not None for r in results)
+
+
+def test_a_distant_face_is_asked_to_come_closer():
+    """A found face that is too narrow a share of the frame to read the mouth."""
+    from tongue_mirror.values import (
+        NO_TONGUE,
+        AvatarPose,
+        FaceObservation,
+        Frame,
+        FrameResult,
+        NeuralState,
+        TongueState,
+    )
+    from tongue_mirror.view.prompts import stage_prompt
+
+    def result(face_width: float) -> FrameResult:
+        frame = Frame(np.full((1080, 1920, 3), 160, np.uint8), 0.0, 0)
+        face = FaceObservation(landmarks=np.zeros((478, 3), np.float32), blendshapes={},
+                               transform=np.eye(4), yaw=0.0, pitch=0.0, roll=0.0,
+                               bbox=(900.0, 400.0, 900.0 + face_width, 400.0 + face_width),
+                               image_size=(1920, 1080))
+        neural = NeuralState(t=0.0, channels=("tongue",), rates={}, spikes={}, movement={},
+                             attribution="none", inhibition=0.2)
+        return FrameResult(frame=frame, face=face, reading=NO_TONGUE, tongue=TongueState(),
+                           neural=neural, pose=AvatarPose(), attract=False, events=())
+
+    assert stage_prompt(result(150.0)) == "come closer to the camera"
+    assert stage_prompt(result(500.0)) is None
 
 
 def test_ctrl_c_during_process_finalises_outputs(tmp_path, monkeypatch):
