@@ -8,6 +8,10 @@ from types import MappingProxyType
 
 import numpy as np
 
+# Where a tongue points, as seen in the (unmirrored) image: the labels of the data, the detector,
+# the synthetic performer and the evaluation, defined once.
+TONGUE_DIRECTIONS = ("center", "left", "right", "up", "down")
+
 
 def _frozen_mapping(d: Mapping[str, float] | None) -> Mapping[str, float]:
     """Read-only copy so a value cannot be changed behind a later stage's back."""

@@ -12,6 +12,7 @@ from typing import Final
 import numpy as np
 
 from tongue_mirror.errors import UserError
+from tongue_mirror.values import TONGUE_DIRECTIONS as DIRECTION_LABELS
 
 TONGUE_DIRECTIONS: Final = {
     "tongue": "center", "tongue-left": "left", "tongue-right": "right",
@@ -19,6 +20,7 @@ TONGUE_DIRECTIONS: Final = {
 }
 FACE_ACTIONS: Final = ("neutral", "blink", "smile", "talk", "yawn", "mouth-open", "pucker")
 ACTIONS: Final = FACE_ACTIONS + tuple(TONGUE_DIRECTIONS)
+assert set(TONGUE_DIRECTIONS.values()) == set(DIRECTION_LABELS), "a script action per label"
 MAX_STEP_SECONDS: Final = 600.0
 MIN_STEP_SECONDS: Final = 0.05
 

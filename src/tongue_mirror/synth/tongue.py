@@ -2,6 +2,9 @@
 
 Everything drawn here is synthetic; images made with it are never real recordings.
 
+Why one module of ~570 lines: it is many small drawing functions (cavity, teeth, tongue body,
+shading, lips over it) around one public `render_tongue`, sharing the face's own frame.
+
 Public API (kept stable: the detector's training script calls it on many real faces):
 
     render_tongue(image_bgr, landmarks, extension, direction=(0.0, 1.0), rng=None, style=None,
@@ -41,6 +44,7 @@ import numpy as np
 from tongue_mirror import landmarks as lmk
 from tongue_mirror.synth import expressions as ex
 from tongue_mirror.synth.face_warp import FaceMesh, warp
+from tongue_mirror.values import TONGUE_DIRECTIONS
 
 # Tongue directions in the FACE's own frame (x along the eye line towards the image's right,
 # y towards the chin), by the data's direction labels (left/right as seen in the image).
@@ -51,6 +55,7 @@ DIRECTIONS: Final = {
     "right": (1.0, 0.3),
     "up": (0.0, -1.0),
 }
+assert set(DIRECTIONS) == set(TONGUE_DIRECTIONS), "one vector per direction label"
 
 
 def face_direction(landmarks: np.ndarray,

@@ -17,7 +17,6 @@ from tongue_mirror.core.detector.features import FEATURE_NAMES, MouthFeatures, P
 from tongue_mirror.core.detector.weights import DetectorModel
 from tongue_mirror.values import FaceObservation, TongueReading
 
-DIRECTION_LABELS = ("center", "left", "right", "up", "down")
 _IDX = {n: i for i, n in enumerate(FEATURE_NAMES)}
 
 
