@@ -45,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
     """Runs the guided session and saves the profile."""
     from tongue_mirror.core.calibration_session import CalibrationConfig, CalibrationSession
     from tongue_mirror.core.detector.detector import TongueDetector, profile_path
+    from tongue_mirror.core.gesture import GestureConfig, GestureTracker
+    from tongue_mirror.core.tongue_slice import TongueSlice
     from tongue_mirror.io.face_tracker import FaceTracker
 
     try:
@@ -61,12 +63,12 @@ def run(args: argparse.Namespace) -> int:
     session = CalibrationSession(cfg, args.profile)
     last = None
     with FaceTracker() as tracker, _source(args) as source:
+        front = TongueSlice(tracker, detector, GestureTracker(GestureConfig()))
         for i, frame in enumerate(source):
             if i == 0:
                 session.start(frame.t)
-            face = tracker.track(frame)
-            reading = detector.read(frame.image, face)
-            logit = reading.features.get("logit") if face is not None else None
+            step = front.step(frame)
+            logit = step.reading.features.get("logit") if step.face is not None else None
             status = session.add(frame.t, logit)
             shown = (status.phase, status.countdown)
             if shown != last:
