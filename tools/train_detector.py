@@ -2,13 +2,15 @@
 
     nice -n 10 python tools/train_detector.py --data /work/shared/data/dev --out assets/detector/
 
-Reproducible (fixed seed). Landmarks of every dev image and video frame are cached in /tmp (see
-detector_data.py); synthetic tongues are rendered on the real negative faces (synth_tongue.py) and,
-like augmented copies of the real photos, re-landmarked by our FaceTracker, so their blendshapes are
-what MediaPipe really says about them. Validation holds out whole people
-(detector_data.person_group)
-and scores only real items; the operating threshold is the one that maximises F1 on those
-held-out predictions, and it is baked into the model so that it sits at probability 0.5.
+Reproducible (fixed seed). The dev set is read by `tongue-mirror eval`'s reader
+(evaluation.dataset) and its frames through the project's sources; landmarks of every dev image and
+video frame are cached in /tmp (evaluation.training_data); synthetic tongues are rendered on the
+real negative faces (synth.painted_tongue) and, like augmented copies of the real photos,
+re-landmarked by our FaceTracker, so their blendshapes are what MediaPipe really says about them.
+Validation holds out whole people (evaluation.dataset.person_group) and scores only real items;
+the operating threshold is the one that maximises F1 on those held-out predictions, and it is
+baked into the model so that it sits at probability 0.5. Held-out F1 and its bootstrap interval
+come from evaluation.metrics, as `tongue-mirror eval`'s do.
 
 The shipped model is gradient-boosted trees (scikit-learn here; exported as padded arrays that
 tongue_detector.TreeEnsemble walks in numpy), chosen over logistic regression and a small MLP on
@@ -28,32 +30,53 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-
-from detector_data import (
-    DEFAULT_CACHE,
-    OVERLAY_CLIP,
-    Item,
-    StillLandmarker,
-    cached_faces,
-    frame_labels,
-    iter_video,
-    read_image,
-    read_intervals,
-    read_manifest,
-    video_fps,
-)
-from synth_tongue import augment, render_tongue
-
+import tongue_mirror
 from tongue_mirror.core.detector import features as mf
 from tongue_mirror.core.detector.weights import DetectorModel, TreeEnsemble, direction_inputs
 from tongue_mirror.core.gesture import TONGUE_OUT_START, GestureConfig, GestureTracker
-from tongue_mirror.evaluation.metrics import LabelledInterval, match_events, per_minute
+from tongue_mirror.core.tongue_slice import TongueSlice
+from tongue_mirror.errors import UserError
+from tongue_mirror.evaluation.dataset import ImageItem, VideoItem, load_dataset, person_group
+from tongue_mirror.evaluation.metrics import (
+    LabelledInterval,
+    bootstrap_ci,
+    f1_score,
+    match_events,
+    per_minute,
+)
+from tongue_mirror.evaluation.training_data import (
+    DEFAULT_CACHE,
+    StillLandmarker,
+    cached_faces,
+    clip_fps,
+    clip_frames,
+    frame_labels,
+    read_image,
+)
 from tongue_mirror.io.detector_files import load_detector
+from tongue_mirror.synth.painted_tongue import augment, render_tongue
 from tongue_mirror.values import FaceObservation, TongueReading
 
 SEED = 20261126
+PACKAGE = Path(tongue_mirror.__file__).resolve().parent
+
+# The avc clip has another detector's box and text drawn near the mouth while the tongue is out.
+# We never let it reach the features: the training script paints over it (see remove_overlay).
+OVERLAY_CLIP = "Tongue-Detection-Classif__avc_classification_s.mp4"
+
+Item = ImageItem | VideoItem
+
+
+def group_of(item: Item) -> str:
+    """The person group the item belongs to (the unit held out in validation)."""
+    return person_group(item.name, item.source)
+
+
+def label_of(item: Item) -> str:
+    """tongue_out | no_tongue | mixed_video, as the manifest says."""
+    if isinstance(item, ImageItem):
+        return "tongue_out" if item.tongue_out else "no_tongue"
+    return "mixed_video" if item.mixed else "no_tongue"
 
 
 @dataclass
@@ -138,11 +161,10 @@ def remove_overlay(img: np.ndarray, face: FaceObservation) -> np.ndarray:
 # ---------------------------------------------------------------- real data
 def _code_hash(*extra: str) -> str:
     """Features depend on these sources: a change to any of them invalidates cached features."""
-    root = Path(__file__).resolve().parents[1]
     h = hashlib.sha1()
-    for rel in ("src/tongue_mirror/core/detector/features.py", "src/tongue_mirror/landmarks.py",
-                "tools/detector_data.py"):
-        h.update((root / rel).read_bytes())
+    for rel in ("core/detector/features.py", "landmarks.py", "evaluation/training_data.py",
+                "io/video_file.py"):
+        h.update((PACKAGE / rel).read_bytes())
     h.update(remove_overlay.__doc__.encode())
     for e in extra:
         h.update(e.encode())
@@ -155,31 +177,30 @@ def real_samples(dev: Path, items: list[Item], video_stride: int, cache: Path) -
     if target.is_file():
         z = np.load(target, allow_pickle=True)
         return {k: z[k] for k in z.files}
-    arrays = _real_samples(dev, items, video_stride).arrays()
+    arrays = _real_samples(items, video_stride).arrays()
     np.savez(target, **arrays)
     return arrays
 
 
-def _real_samples(dev: Path, items: list[Item], video_stride: int) -> Samples:
+def _real_samples(items: list[Item], video_stride: int) -> Samples:
     """Every real image with a face, and video frames (all of the mixed clip, strided negatives)."""
     s = Samples()
     for it in items:
-        faces = cached_faces(dev, it)
-        if it.kind == "image":
-            img = read_image(dev / it.path)
+        faces = cached_faces(it)
+        if isinstance(it, ImageItem):
+            img = read_image(it.path)
             face = faces.observation(0, (img.shape[1], img.shape[0])) if img is not None else None
             if face is None:
                 continue
-            s.add(mf.extract(img, face), int(it.label == "tongue_out"), it.group, it.path,
-                  "image", it.direction, 1.0)
+            s.add(mf.extract(img, face), int(it.tongue_out), group_of(it), it.name,
+                  "image", it.direction or "", 1.0)
             continue
-        labels = None
-        if it.label == "mixed_video":
-            labels = frame_labels(len(faces.found), read_intervals(dev, it))
+        labels = frame_labels(it, len(faces.found)) if it.mixed else None
         stride = 1 if labels is not None else video_stride
         n_used = len(range(0, len(faces.found), stride))
         w_frame = 30.0 / max(n_used, 1)  # each clip weighs like 30 photos
-        for i, _t, img in iter_video(dev / it.path):
+        for frame in clip_frames(it.path):
+            i, img = frame.index, frame.image
             if i % stride or i >= len(faces.found):
                 continue
             y = 0 if labels is None else int(labels[i])
@@ -190,10 +211,10 @@ def _real_samples(dev: Path, items: list[Item], video_stride: int) -> Samples:
                 continue
             # Scored as recorded (as `tongue-mirror eval` sees it); trained on only with the
             # other detector's overlay painted out, as kind "clean".
-            s.add(mf.extract(img, face), y, it.group, f"{it.path}#{i}", "frame", "", w_frame)
-            if Path(it.path).name == OVERLAY_CLIP:
-                s.add(mf.extract(remove_overlay(img, face), face), y, it.group,
-                      f"{it.path}#{i}", "clean", "", w_frame)
+            s.add(mf.extract(img, face), y, group_of(it), f"{it.name}#{i}", "frame", "", w_frame)
+            if it.path.name == OVERLAY_CLIP:
+                s.add(mf.extract(remove_overlay(img, face), face), y, group_of(it),
+                      f"{it.name}#{i}", "clean", "", w_frame)
     return s
 
 
@@ -222,35 +243,35 @@ def _is_gray(img: np.ndarray) -> bool:
     return int(np.abs(small[..., 0] - small[..., 2]).max()) <= 6
 
 
-def synth_bases(dev: Path, items: list[Item], frame_stride: int):
+def synth_bases(items: list[Item], frame_stride: int):
     """(group, source, image, face) of real negative faces (colour only) to paint tongues on,
     and real positive photos to augment."""
     for it in items:
-        if it.label == "mixed_video":
+        if label_of(it) == "mixed_video":
             continue
-        faces = cached_faces(dev, it)
-        if it.kind == "image":
-            img = read_image(dev / it.path)
+        faces = cached_faces(it)
+        if isinstance(it, ImageItem):
+            img = read_image(it.path)
             if img is None or not faces.found[0]:
                 continue
-            yield it, it.path, img, faces.observation(0, (img.shape[1], img.shape[0]))
+            yield it, it.name, img, faces.observation(0, (img.shape[1], img.shape[0]))
         else:
-            for i, _t, img in iter_video(dev / it.path):
+            for frame in clip_frames(it.path):
+                i, img = frame.index, frame.image
                 if i % frame_stride or i >= len(faces.found) or not faces.found[i]:
                     continue
-                yield it, f"{it.path}#{i}", img, faces.observation(i, (img.shape[1], img.shape[0]))
+                yield it, f"{it.name}#{i}", img, faces.observation(i, (img.shape[1], img.shape[0]))
 
 
 def _synth_cache_key(source: str, variant: str) -> str:
-    code = (Path(__file__).parent / "synth_tongue.py").read_bytes()
+    code = (PACKAGE / "synth/painted_tongue.py").read_bytes()
     if variant.startswith("synth2"):
-        code += (Path(__file__).resolve().parents[1] / "src/tongue_mirror/synth/tongue.py"
-                 ).read_bytes()
+        code += (PACKAGE / "synth/tongue.py").read_bytes()
     h = hashlib.sha1(code + f"{SEED}:{source}:{variant}".encode()).hexdigest()[:16]
     return h
 
 
-def synthetic_samples(dev: Path, items: list[Item], frame_stride: int, per_base: int,
+def synthetic_samples(items: list[Item], frame_stride: int, per_base: int,
                       cache: Path, per_base2: int = 0) -> Samples:
     """Tongues painted on real negatives, augmented copies of negatives and of real positives.
 
@@ -262,7 +283,7 @@ def synthetic_samples(dev: Path, items: list[Item], frame_stride: int, per_base:
     dirs = ("center", "center", "left", "right", "center", "up", "left", "right")
     t0 = time.perf_counter()
     with StillLandmarker() as landmark:
-        _synthesise(s, sdir, dev, items, frame_stride, per_base, landmark, dirs, t0, per_base2)
+        _synthesise(s, sdir, items, frame_stride, per_base, landmark, dirs, t0, per_base2)
     return s
 
 
@@ -279,16 +300,16 @@ def _render_synth2(crop: np.ndarray, pts: np.ndarray, rng: np.random.Generator,
     return r.image, int(bool(r.tip_past_lip))
 
 
-def _synthesise(s, sdir, dev, items, frame_stride, per_base, landmark, dirs, t0,
+def _synthesise(s, sdir, items, frame_stride, per_base, landmark, dirs, t0,
                 per_base2) -> None:
     n_done = 0
-    for it, source, img, face in synth_bases(dev, items, frame_stride):
+    for it, source, img, face in synth_bases(items, frame_stride):
         if _is_gray(img):
             continue  # LFW crops: a pink tongue on a grey face teaches nothing true
         crop, pts = _face_crop(img, face)
         variants = []
-        if it.label == "tongue_out":
-            variants = [("aug", k, it.direction) for k in range(2)]
+        if label_of(it) == "tongue_out":
+            variants = [("aug", k, it.direction or "") for k in range(2)]
         else:
             for k in range(per_base):
                 variants.append(("synth", k, None))
@@ -302,7 +323,7 @@ def _synthesise(s, sdir, dev, items, frame_stride, per_base, landmark, dirs, t0,
             if kind in ("synth", "synth2"):
                 direction = dirs[int(rng.integers(0, len(dirs)))]
             if not lm_path.is_file():
-                label = 1 if (kind == "synth" or it.label == "tongue_out") else 0
+                label = 1 if (kind == "synth" or label_of(it) == "tongue_out") else 0
                 if kind == "synth":
                     out = render_tongue(crop, pts, rng, direction)
                 elif kind == "synth2":
@@ -331,8 +352,8 @@ def _synthesise(s, sdir, dev, items, frame_stride, per_base, landmark, dirs, t0,
                                 bbox=(float(x0), float(y0), float(x1), float(y1)),
                                 image_size=(out.shape[1], out.shape[0]))
             y = int(z["label"]) if "label" in z.files else int(
-                kind == "synth" or it.label == "tongue_out")
-            s.add(mf.extract(out, f), y, it.group, source, kind, direction or "", 1.0)
+                kind == "synth" or label_of(it) == "tongue_out")
+            s.add(mf.extract(out, f), y, group_of(it), source, kind, direction or "", 1.0)
             n_done += 1
             if n_done % 100 == 0:
                 log(f"  synthetic/augmented: {n_done} ({time.perf_counter() - t0:.0f}s)")
@@ -501,21 +522,6 @@ def make_folds(groups: np.ndarray, real: np.ndarray, seed: int, n_small_folds: i
     return folds
 
 
-def f1_score(y, p):
-    tp = int(((p == 1) & (y == 1)).sum())
-    fp = int(((p == 1) & (y == 0)).sum())
-    fn = int(((p == 0) & (y == 1)).sum())
-    return 2 * tp / max(2 * tp + fp + fn, 1), tp, fp, fn
-
-
-def bootstrap_ci(y, p, stat, rng, n=1000):
-    vals = []
-    for _ in range(n):
-        idx = rng.integers(0, len(y), len(y))
-        vals.append(stat(y[idx], p[idx]))
-    return float(np.percentile(vals, 2.5)), float(np.percentile(vals, 97.5))
-
-
 def family(group: str) -> str:
     """Reporting family: big groups by name, single-photo people pooled by where they came from."""
     return group.split(":")[0] if ":" in group else group
@@ -561,7 +567,7 @@ def main() -> int:
     ap.add_argument("--video-stride", type=int, default=2)
     ap.add_argument("--synth-stride", type=int, default=15)
     ap.add_argument("--synth-per-face", type=int, default=2,
-                    help="tongues per base face from tools/synth_tongue.py")
+                    help="tongues per base face from synth.painted_tongue")
     ap.add_argument("--synth2-per-face", type=int, default=2,
                     help="tongues per base face from the synthetic performer's renderer")
     ap.add_argument("--no-synth", action="store_true")
@@ -585,14 +591,18 @@ def main() -> int:
     if not (args.data / "manifest.csv").is_file():
         print(f"no dev data at {args.data}: nothing to train on", file=sys.stderr)
         return 2
-    items = read_manifest(args.data)
+    try:
+        items = list(load_dataset(args.data).items)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     t0 = time.perf_counter()
     real = real_samples(args.data, items, args.video_stride, args.cache)
     log(f"real samples: {len(real['y'])} ({time.perf_counter() - t0:.0f}s)")
     if args.no_synth:
         syn = Samples().arrays()
     else:
-        syn = synthetic_samples(args.data, items, args.synth_stride, args.synth_per_face,
+        syn = synthetic_samples(items, args.synth_stride, args.synth_per_face,
                                 args.cache, args.synth2_per_face).arrays()
     log(f"synthetic+augmented samples: {len(syn['y'])} ({time.perf_counter() - t0:.0f}s)")
     data = {k: np.concatenate([real[k], syn[k]]) if len(syn["y"]) else real[k] for k in real}
@@ -624,7 +634,7 @@ def main() -> int:
     log(f"probability slope fitted on held-out predictions: {gain:.2f}")
     report = validation_report(data, oof, scored, t_logit, args.seed)
     report["overall"]["person_recall_macro"] = person_macro(data, oof, scored, t_logit)
-    report["gestures"] = heldout_gestures(args.data, items, data, oof, scored, t_logit, gain)
+    report["gestures"] = heldout_gestures(items, data, oof, scored, t_logit, gain)
     log(f"held-out person-macro recall {report['overall']['person_recall_macro']:.3f}")
 
     final = fit_model(data["x"][trainable], data["y"][trainable], data["weight"][trainable],
@@ -667,8 +677,7 @@ def main() -> int:
     print("  starts and frame F1 from the gesture tracker with its defaults")
     print(f"{'clip':52s} {'frames':>6s} {'p>=0.5':>7s} {'max p':>6s} {'starts':>12s}"
           f" {'frame F1':>8s}")
-    checks = [] if args.no_video_check else video_check(args.data, items,
-                                                        args.out / "model.json")
+    checks = [] if args.no_video_check else video_check(items, args.out / "model.json")
     for name, n, frac, mx, runs, f1 in checks:
         f1s = f"{f1:8.3f}" if f1 is not None else f"{'':8s}"
         print(f"{name[:52]:52s} {n:6d} {frac:7.3f} {mx:6.3f} {runs:12d} {f1s}")
@@ -676,8 +685,8 @@ def main() -> int:
 
 
 def validation_report(data, oof, scored, t_logit, seed) -> dict:
-    """Per-family held-out figures with bootstrap CIs, on real images and video frames."""
-    rng = np.random.default_rng(seed)
+    """Per-family held-out figures with bootstrap CIs (eval's bootstrap: evaluation.metrics), on
+    real images and video frames."""
     rows = {}
     y_all = data["y"]
     pred = (oof >= t_logit).astype(int)
@@ -689,10 +698,10 @@ def validation_report(data, oof, scored, t_logit, seed) -> dict:
         row = {"n": int(sel.sum()), "pos": int(y.sum()), "tp": tp, "fp": fp, "fn": fn}
         if y.sum():
             row["f1"] = f1
-            row["f1_ci"] = bootstrap_ci(y, p, lambda a, b: f1_score(a, b)[0], rng)
+            row["f1_ci"] = bootstrap_ci(lambda a, b: f1_score(a, b)[0], y, p, seed=seed)
         else:
             row["fpr"] = fp / max(len(y), 1)
-            row["fpr_ci"] = bootstrap_ci(y, p, lambda a, b: float((b == 1).mean()), rng)
+            row["fpr_ci"] = bootstrap_ci(lambda a, b: float((b == 1).mean()), y, p, seed=seed)
         rows[f"images/{fam}"] = row
     frames = scored & (data["kind"] == "frame")
     for src in sorted({s.split("#")[0] for s in data["source"][frames]}):
@@ -707,7 +716,7 @@ def validation_report(data, oof, scored, t_logit, seed) -> dict:
         rows[f"frames/{Path(src).name}"] = row
     y, p = y_all[img], pred[img]
     f1, tp, fp, fn = f1_score(y, p)
-    ci = bootstrap_ci(y, p, lambda a, b: f1_score(a, b)[0], rng)
+    ci = bootstrap_ci(lambda a, b: f1_score(a, b)[0], y, p, seed=seed)
     overall = {"image_f1": f1, "image_f1_ci": ci, "tp": tp, "fp": fp, "fn": fn, "n": len(y)}
     return {"rows": rows, "overall": overall}
 
@@ -741,13 +750,13 @@ def clip_gestures(index: np.ndarray, prob: np.ndarray, fps: float, seconds: floa
     return row
 
 
-def heldout_gestures(dev: Path, items: list[Item], data, oof, scored, t_logit: float,
+def heldout_gestures(items: list[Item], data, oof, scored, t_logit: float,
                      gain: float) -> dict:
     """Each clip's held-out probabilities through `clip_gestures`: the events a stranger would
     trigger. Negative clips are seen at the training stride."""
     src = data["source"].astype(str)
     frames = scored & (data["kind"] == "frame")
-    by_path = {it.path: it for it in items}
+    by_path = {it.name: it for it in items}
     out = {}
     for path in sorted({s.split("#")[0] for s in src[frames]}):
         it = by_path[path]
@@ -755,10 +764,11 @@ def heldout_gestures(dev: Path, items: list[Item], data, oof, scored, t_logit: f
         index = np.array([int(src[r].rsplit("#", 1)[1]) for r in rows])
         order = np.argsort(index)
         rows, index = rows[order], index[order]
-        fps = video_fps(dev / path)
+        fps = clip_fps(it.path)
         prob = 1.0 / (1.0 + np.exp(-gain * (oof[rows] - t_logit)))
-        seconds = len(cached_faces(dev, it).found) / fps
-        intervals = read_intervals(dev, it) if it.label == "mixed_video" else None
+        seconds = len(cached_faces(it).found) / fps
+        intervals = ([(iv.start_frame, iv.end_frame, "sure" if iv.sure else "ambiguous")
+                      for iv in it.intervals] if it.mixed else None)
         out[Path(path).name] = clip_gestures(index, prob, fps, seconds, intervals)
     return out
 
@@ -792,39 +802,30 @@ def track_gestures(index: np.ndarray, prob: np.ndarray, fps: float
     return state, starts
 
 
-def gesture_states(p: np.ndarray, fps: float) -> tuple[np.ndarray, int]:
-    """Out/in per frame and the number of starts, over every frame of a clip."""
-    state, starts = track_gestures(np.arange(len(p)), p, fps)
-    return state, len(starts)
-
-
-def video_check(dev: Path, items: list[Item], model_path: Path) -> list[tuple]:
+def video_check(items: list[Item], model_path: Path) -> list[tuple]:
     """The shipped model over every frame of every clip, as recorded (overlay included).
 
-    Starts and the frame F1 of the mixed clip (ambiguous frames excluded) come from the gesture
-    tracker with its defaults: on negative clips every start is a false activation.
+    Runs the front of the app's pipeline (`TongueSlice`: cached landmarks → detector → gesture
+    tracker with its defaults, on the source's frame times), as `tongue-mirror eval` does; starts
+    and the frame F1 of the mixed clip (ambiguous frames excluded) come from it. On negative clips
+    every start is a false activation.
     """
     det = load_detector(model_path=model_path)
     rows = []
     for it in items:
-        if it.kind != "video":
+        if not isinstance(it, VideoItem):
             continue
-        faces = cached_faces(dev, it)
-        probs = []
-        for i, _t, img in iter_video(dev / it.path):
-            face = faces.observation(i, (img.shape[1], img.shape[0])) if i < len(
-                faces.found) else None
-            probs.append(det.read(img, face).probability)
-        p = np.array(probs)
-        fps = video_fps(dev / it.path)
-        state, runs = gesture_states(p, fps)
+        front = TongueSlice(cached_faces(it), det, GestureTracker(GestureConfig()))
+        steps = [front.step(frame) for frame in clip_frames(it.path)]
+        p = np.array([r.reading.probability for r in steps])
+        state = np.array([r.tongue.is_out for r in steps], dtype=bool)
+        runs = sum(e.event == TONGUE_OUT_START for r in steps for e in r.tongue.events)
         f1 = None
-        if it.label == "mixed_video":
-            y = frame_labels(len(p), read_intervals(dev, it))
+        if it.mixed:
+            y = frame_labels(it, len(p))
             keep = y >= 0
             f1 = f1_score(y[keep], state[keep].astype(int))[0]
-        rows.append((Path(it.path).name, len(p), float((p >= 0.5).mean()), float(p.max()), runs,
-                     f1))
+        rows.append((it.path.name, len(p), float((p >= 0.5).mean()), float(p.max()), runs, f1))
     return rows
 
 

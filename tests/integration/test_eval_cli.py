@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import csv
 import json
 from fractions import Fraction
 from pathlib import Path
@@ -111,8 +111,19 @@ def test_eval_on_a_missing_dataset_is_a_one_line_error(tmp_path, capsys):
     assert "dataset not found" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(importlib.util.find_spec("tongue_mirror.core.detector.detector") is not None,
-                    reason="the learned detector is present")
-def test_eval_ours_without_the_learned_detector_is_a_user_error(tiny_dataset, capsys):
-    assert main(["eval", str(tiny_dataset), "--detector", "ours"]) == 2
-    assert "--detector baseline" in capsys.readouterr().err
+@pytest.mark.slow
+def test_eval_with_the_learned_detector_scores_every_photo_and_frame(tiny_dataset, tmp_path,
+                                                                     capsys):
+    out = tmp_path / "pred.csv"
+    assert main(["eval", str(tiny_dataset), "--detector", "ours", "--predictions", str(out),
+                 "--quiet"]) == 0
+    assert "detector=ours" in capsys.readouterr().out
+    with out.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    paths = [r["path"] for r in rows]
+    assert paths[:3] == ["images/tongue_out/pd__astronaut_tongue.png",
+                         "images/no_tongue/pd__astronaut.png", "images/no_tongue/pd__hopper.jpg"]
+    assert paths[3:] == ["videos/synth__mixed.mp4"] * 26 + ["videos/synth__still.mp4"] * 10
+    assert all(0.0 <= float(r["score"]) <= 1.0 for r in rows)
+    clip = [r for r in rows if r["path"] == "videos/synth__mixed.mp4"]
+    assert [float(r["t_s"]) for r in clip] == pytest.approx([i / FPS for i in range(26)], abs=1e-3)

@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 from tongue_mirror.errors import UserError
-from tongue_mirror.evaluation.dataset import load_dataset, read_labels, source_from_name
+from tongue_mirror.evaluation.dataset import (
+    load_dataset,
+    person_group,
+    read_labels,
+    source_from_name,
+)
 
 MANIFEST_HEADER = "path,kind,label,direction,source_repo,source_path,license,notes,face_found\n"
 LABELS_HEADER = "start_s,end_s,start_frame,end_frame,confidence\n"
@@ -127,9 +132,40 @@ def test_missing_files_and_columns_are_user_errors(tmp_path):
 
 
 @pytest.mark.devdata
-def test_reads_the_dev_set_where_present():
-    dev = Path("/work/shared/data/dev")
-    if not (dev / "manifest.csv").is_file():
-        pytest.skip("dev data absent")
-    ds = load_dataset(dev)
+def test_reads_the_dev_set_where_present(dev_data: Path):
+    ds = load_dataset(dev_data)
     assert len(ds.images) > 100 and any(v.mixed for v in ds.videos)
+    lines = [item.line for item in ds.items]
+    assert lines == sorted(lines) and len(lines) == len(ds.images) + len(ds.videos)
+
+
+def test_items_keep_the_manifest_order(tmp_path):
+    root = make_dataset(tmp_path, [
+        "videos/a.mp4,video,no_tongue,,r,,,,1",
+        "images/b.jpg,image,no_tongue,,r,,,,1",
+        "videos/c.mp4,video,no_tongue,,r,,,,1",
+        "images/d.jpg,image,tongue_out,left,r,,,,1",
+    ])
+    ds = load_dataset(root)
+    assert [i.name for i in ds.items] == ["videos/a.mp4", "images/b.jpg", "videos/c.mp4",
+                                          "images/d.jpg"]
+    assert [i.name for i in ds.images] == ["images/b.jpg", "images/d.jpg"]
+
+
+@pytest.mark.parametrize(("name", "source", "group"), [
+    ("images/tongue_out/Tongue-Detection-and-Tra__IMG_20180109_1.jpg",
+     "HariharaBharathy/Tongue-Detection-and-Tracking", "harihara_man"),
+    ("images/tongue_out/Tongue-Detection-and-Tra__img_012.jpg",
+     "HariharaBharathy/Tongue-Detection-and-Tracking", "harihara_man"),
+    ("images/tongue_out/Tongue-Detection-and-Tra__getty_kid.jpg",
+     "HariharaBharathy/Tongue-Detection-and-Tracking", "web:getty_kid"),
+    ("images/no_tongue/facial-expressions__Rubens_Barrichello_0009.jpg",
+     "muxspace/facial_expressions", "lfw:Rubens_Barrichello"),
+    ("videos/HelloMeme__xzy2.mp4", "HelloVision/HelloMeme", "hellomeme_xzy"),
+    ("videos/HelloMeme__jgz.mp4", "HelloVision/HelloMeme", "hellomeme:jgz"),
+    ("videos/LivePortrait__d11.mp4", "KwaiVGI/LivePortrait", "liveportrait:LivePortrait__d11.mp4"),
+    ("images/x/3D-tongue__9.jpg", "dronefreak/3D-tongue-tip-tracking", "dronefreak_man"),
+    ("videos/x__clip.mp4", "someone/else", "other:clip"),
+])
+def test_person_groups_put_one_person_in_one_group(name, source, group):
+    assert person_group(name, source) == group

@@ -92,7 +92,7 @@ def test_an_unreadable_clip_is_reported_not_raised(tmp_path):
     bad.write_bytes(b"not a video at all")
     item = VideoItem(bad, "broken.mp4", "x", (), mixed=False)
     result = run_video(item, detector=None, gesture_config=GestureConfig())
-    assert result.n_frames == 0 and "cannot open video" in result.error
+    assert result.n_frames == 0 and "not a readable video" in result.error
     summary = summarize([], [result], detector="baseline", dataset="x")
     assert summary["errors"] == [{"path": "broken.mp4", "error": result.error}]
     assert "ERRORS: 1" in format_table(summary)

@@ -47,6 +47,24 @@ def test_video_file_keeps_variable_frame_timing(tmp_path: Path) -> None:
     np.testing.assert_allclose(got, times, atol=1e-4)
 
 
+def test_video_file_times_count_from_the_first_frame(tmp_path: Path) -> None:
+    """A container that starts at 0.6 s (as cut MPEG-TS and phone clips do) still starts at t 0."""
+    path = tmp_path / "late_start.mkv"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("ffv1", rate=Fraction(25))
+        stream.width, stream.height, stream.pix_fmt = 32, 16, "yuv444p"
+        for i in range(4):
+            frame = av.VideoFrame.from_ndarray(pattern(i, (32, 16)), format="bgr24")
+            frame.pts = 15 + i
+            for packet in stream.encode(frame.reformat(format="yuv444p")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    with VideoFileSource(path) as src:
+        got = [f.t for f in src]
+    np.testing.assert_allclose(got, [0.0, 0.04, 0.08, 0.12], atol=1e-4)
+
+
 def test_looping_keeps_time_increasing_across_loops(clip: Path) -> None:
     with VideoFileSource(clip, loop=True) as src:
         frames = []

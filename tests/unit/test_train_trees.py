@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -9,12 +10,29 @@ import numpy as np
 import pytest
 
 pytest.importorskip("sklearn")
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+TOOL = Path(__file__).resolve().parents[2] / "tools" / "train_detector.py"
 
 
-def test_padded_trees_reproduce_scikit_learn():
+@pytest.fixture(scope="module")
+def train():
+    """The training script as a module, loaded from its file (tools/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("train_detector", TOOL)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_training_scores_with_evals_metrics(train):
+    from tongue_mirror.evaluation import metrics
+
+    assert train.f1_score is metrics.f1_score and train.bootstrap_ci is metrics.bootstrap_ci
+
+
+def test_padded_trees_reproduce_scikit_learn(train):
     from sklearn.ensemble import HistGradientBoostingClassifier
-    from train_detector import TREE_DEPTH, padded_trees
+
+    TREE_DEPTH, padded_trees = train.TREE_DEPTH, train.padded_trees
 
     rng = np.random.default_rng(3)
     x = rng.normal(size=(600, 6))
@@ -28,16 +46,15 @@ def test_padded_trees_reproduce_scikit_learn():
     assert trees.decision(probe[7]) == pytest.approx(clf.decision_function(probe[7:8])[0])
 
 
-def test_the_training_video_check_uses_the_real_gesture_tracker():
-    from train_detector import gesture_states
-
-    state, starts = gesture_states(np.array([0.0] * 5 + [0.9] * 10 + [0.0] * 5 + [0.55, 0.6]), 30.0)
-    assert starts == 1  # the flicker at the end has too little evidence to start
+def test_held_out_probabilities_go_through_the_real_gesture_tracker(train):
+    p = np.array([0.0] * 5 + [0.9] * 10 + [0.0] * 5 + [0.55, 0.6])
+    state, starts = train.track_gestures(np.arange(len(p)), p, 30.0)
+    assert len(starts) == 1  # the flicker at the end has too little evidence to start
     assert state[6] and not state[5] and not state[-1]
 
 
-def test_held_out_gestures_are_scored_as_eval_scores_them():
-    from train_detector import clip_gestures
+def test_held_out_gestures_are_scored_as_eval_scores_them(train):
+    clip_gestures = train.clip_gestures
 
     # A labelled clip at 12 fps: out from frame 10 to 29, frame 9 ambiguous; the probabilities
     # rise at frame 11, so the confirmed start is frame 12 (two frames of evidence), 2 late.

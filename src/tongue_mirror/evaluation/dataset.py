@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,7 @@ class ImageItem:
     source: str
     tongue_out: bool
     direction: str | None = None
+    line: int = 0  # manifest row, so callers can keep the listing's order (0 without a manifest)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class VideoItem:
     source: str
     intervals: tuple[Interval, ...] = ()
     mixed: bool = False  # labelled with intervals (mixed_video or a synthetic clip with labels)
+    line: int = 0  # manifest row (0 without a manifest)
 
     @property
     def sure_intervals(self) -> tuple[Interval, ...]:
@@ -74,6 +77,11 @@ class Dataset:
     images: tuple[ImageItem, ...]
     videos: tuple[VideoItem, ...]
 
+    @property
+    def items(self) -> tuple[ImageItem | VideoItem, ...]:
+        """Photos and clips in the manifest's order (photos first without a manifest)."""
+        return tuple(sorted((*self.images, *self.videos), key=lambda item: item.line))
+
     def limited(self, n: int | None) -> Dataset:
         """At most n images and n videos (for quick runs)."""
         if n is None:
@@ -85,6 +93,38 @@ def source_from_name(path: Path) -> str:
     """The source of a file without a manifest: its name's prefix before `__`, else its stem."""
     stem = path.name.split(".")[0]
     return stem.split("__", 1)[0] if "__" in stem else stem
+
+
+def person_group(name: str, source: str) -> str:
+    """Who is in a dev-set file, as well as the manifest lets us tell: the unit that training's
+    leave-people-out validation holds out (`name` as listed, `source` its source_repo).
+
+    - HariharaBharathy IMG_2018*, img_0* : the one man of that repo (all his sessions together);
+    - HariharaBharathy web photos (Freepik, Getty, portraits): one person per file;
+    - dronefreak 9.jpg and 3d.jpg: the same frame of one man; image.jpg: one woman;
+    - muxspace (LFW-derived): the person's name in the file name;
+    - HelloMeme xzy1/2/3: one man; every other clip: its own person;
+    - LivePortrait dNN.jpg and dNN.mp4 share a number only by accident: each file its own person.
+    """
+    name = Path(name).name
+    stem = name.split("__", 1)[-1].rsplit(".", 1)[0]
+    if source.startswith("HariharaBharathy"):
+        if stem.startswith("IMG_2018") or re.fullmatch(r"img_\d+", stem):
+            return "harihara_man"
+        return f"web:{stem}"
+    if source.startswith("dronefreak"):
+        return "dronefreak_man" if stem in ("9", "3d") else f"dronefreak:{stem}"
+    if source.startswith("muxspace"):
+        return "lfw:" + re.sub(r"_\d+$", "", stem.split("expressions__")[-1])
+    if source.startswith("HelloVision"):
+        return "hellomeme_xzy" if stem.startswith("xzy") else f"hellomeme:{stem}"
+    if source.startswith("KwaiVGI"):
+        return f"liveportrait:{name}"
+    if source.startswith("Muneeb"):
+        return f"yawn:{stem}"
+    if source.startswith("Hamed"):
+        return "avc_man"
+    return f"other:{stem}"
 
 
 def read_labels(path: Path) -> tuple[Interval, ...]:
@@ -190,15 +230,16 @@ def _load_manifest(root: Path, manifest: Path) -> Dataset:
                                 f"got {direction!r}")
             if direction is not None and label != "tongue_out":
                 raise UserError(f"{where}: a direction is only meaningful on tongue_out photos")
-            images.append(ImageItem(file, rel, source, label == "tongue_out", direction))
+            images.append(ImageItem(file, rel, source, label == "tongue_out", direction, line))
         elif kind == "video":
             labels = root / "labels" / (file.stem + ".csv")
             if label == "mixed_video":
                 if not labels.is_file():
                     raise UserError(f"{where}: mixed_video needs labels/{labels.name}")
-                videos.append(VideoItem(file, rel, source, read_labels(labels), mixed=True))
+                videos.append(VideoItem(file, rel, source, read_labels(labels), mixed=True,
+                                        line=line))
             elif label == "no_tongue":
-                videos.append(VideoItem(file, rel, source, (), mixed=False))
+                videos.append(VideoItem(file, rel, source, (), mixed=False, line=line))
             else:
                 raise UserError(f"{where}: video label must be mixed_video or no_tongue, "
                                 f"got {label!r}")

@@ -263,3 +263,10 @@ def bootstrap_ci(statistic: Callable[..., float], *arrays: Sequence, n_resamples
 def f1_of(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """F1 of two boolean arrays: a ready-made statistic for bootstrap_ci."""
     return precision_recall_f1(binary_counts(y_true, y_pred)).f1
+
+
+def f1_score(y_true: Sequence[int] | np.ndarray, y_pred: Sequence[int] | np.ndarray
+             ) -> tuple[float, int, int, int]:
+    """F1 with its tp, fp, fn, for tables that show the counts (training's held-out rows)."""
+    counts = binary_counts(np.asarray(y_true) == 1, np.asarray(y_pred) == 1)
+    return precision_recall_f1(counts).f1, counts.tp, counts.fp, counts.fn

@@ -184,3 +184,34 @@ def choose_face(faces: list[FaceObservation], followed: tuple[float, float] | No
         return largest
     nearest = min(faces, key=lambda f: math.dist(f.center, followed))
     return largest if largest.width > SWITCH_RATIO * nearest.width else nearest
+
+
+class PhotoTracker:
+    """For unrelated photos: a fresh landmarker per photo, because VIDEO-mode tracking carries the
+    last face's region into the next frame, and the next photo is another person.
+
+    The one place that rule lives: eval's photos and training's real photos are tracked here.
+    """
+
+    def __init__(self, config: TrackerConfig = TrackerConfig()) -> None:
+        self.config = config
+
+    def __enter__(self) -> PhotoTracker:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def track(self, frame: Frame) -> FaceObservation | None:
+        """The most prominent face of this photo alone."""
+        with FaceTracker(self.config) as tracker:
+            return tracker.track(Frame(frame.image, 0.0, 0, frame.capture_time))
+
+    def forget_face(self) -> None:
+        """Nothing to forget: no state outlives a photo."""
+
+
+def tracker_for(kind: str, config: TrackerConfig = TrackerConfig()) -> FaceTracker | PhotoTracker:
+    """The tracker a source of this kind needs (`SourceInfo.kind`): a folder of photos gets a
+    fresh landmarker per photo; a camera, a clip or a single image one tracker throughout."""
+    return PhotoTracker(config) if kind == "images" else FaceTracker(config)

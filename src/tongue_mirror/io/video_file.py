@@ -50,7 +50,13 @@ def apply_display_matrix(image: np.ndarray, matrix: tuple[int, ...] | None) -> n
 
 
 class VideoFileSource(FrameSource):
-    """A video file; after iterating, `lost_frames`, `decode_errors`, `errors` say what was lost."""
+    """A video file; after iterating, `lost_frames`, `decode_errors`, `errors` say what was lost.
+
+    Timestamps: `Frame.t` is seconds since the first decoded frame (its presentation time minus
+    the first frame's), so a clip starts at t = 0 whatever its container's start offset, and a
+    labelled `start_s` means the same instant in `process`, `eval` and training. Frames without a
+    presentation time follow the previous one by one frame period.
+    """
 
     def __init__(self, path: str | Path, loop: bool = False) -> None:
         self.path = Path(path)
@@ -193,7 +199,7 @@ class VideoFileSource(FrameSource):
                     (last_raw + period) if last_raw is not None else 0.0)
                 if first_t is None:
                     first_t = raw
-                t = raw + offset
+                t = raw - first_t + offset
                 if last_t is not None and t <= last_t:
                     self._note(f"timestamp {raw:.3f}s not after the previous one: corrected")
                     t = last_t + period
@@ -215,7 +221,7 @@ class VideoFileSource(FrameSource):
             if not self.loop or pass_frames == 0 or self._container is None:
                 return
             # Next pass starts one frame period after this pass's last frame.
-            offset = last_t + period - (first_t or 0.0)
+            offset = last_t + period
             try:
                 frames = self._restart()
             except (FFmpegError, OSError) as exc:

@@ -44,6 +44,8 @@ def _source(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     """Runs the guided session and saves the profile."""
     from tongue_mirror.core.calibration_session import CalibrationConfig, CalibrationSession
+    from tongue_mirror.core.gesture import GestureTracker
+    from tongue_mirror.core.tongue_slice import TongueSlice
     from tongue_mirror.io.detector_files import load_detector, profile_path, save_calibration
     from tongue_mirror.io.face_tracker import FaceTracker
 
@@ -61,12 +63,12 @@ def run(args: argparse.Namespace) -> int:
     session = CalibrationSession(cfg, args.profile)
     last = None
     with FaceTracker() as tracker, _source(args) as source:
+        front = TongueSlice(tracker, detector, GestureTracker())
         for i, frame in enumerate(source):
             if i == 0:
                 session.start(frame.t)
-            face = tracker.track(frame)
-            reading = detector.read(frame.image, face)
-            logit = reading.logit
+            step = front.step(frame)
+            logit = step.reading.logit
             status = session.add(frame.t, logit)
             shown = (status.phase, status.countdown)
             if shown != last:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 from tongue_mirror.errors import UserError
@@ -29,6 +29,9 @@ def register(subparsers) -> None:
     p.add_argument("dataset", type=Path, metavar="DATASET",
                    help="folder with manifest.csv, folder of labelled clips, or one clip")
     p.add_argument("--json", type=Path, metavar="OUT.json", help="also write the figures as JSON")
+    p.add_argument("--predictions", type=Path, metavar="OUT.csv",
+                   help="also write one row per scored photo or clip frame "
+                   "(path,frame_idx,t_s,is_out,score), so any scorer can check the figures")
     p.add_argument("--plots", type=Path, metavar="DIR",
                    help="write a timeline PNG per labelled clip and the photo ROC curve here")
     p.add_argument("--detector", choices=("ours", "baseline"), default="ours",
@@ -43,8 +46,9 @@ def run(args: argparse.Namespace) -> int:
     """Loads, runs, reports; returns the exit code."""
     from tongue_mirror.core.gesture import GestureConfig
     from tongue_mirror.evaluation.dataset import load_dataset
+    from tongue_mirror.evaluation.predictions import open_predictions, write_predictions
     from tongue_mirror.evaluation.report import format_table, summarize, write_json
-    from tongue_mirror.evaluation.runner import Progress, make_detector, run_dataset
+    from tongue_mirror.evaluation.runner import make_detector, run_dataset
 
     dataset = load_dataset(args.dataset).limited(args.limit)
     detector = make_detector(args.detector)
@@ -52,14 +56,19 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--json {args.json} is a folder, expected a file name")
     if args.plots is not None and args.plots.exists() and not args.plots.is_dir():
         raise UserError(f"--plots {args.plots} exists and is not a folder")
-    gesture = GestureConfig()
-    images, videos = run_dataset(dataset, detector, gesture,
-                                 progress=Progress(sys.stderr, enabled=not args.quiet))
-    summary = summarize(images, videos, detector=args.detector, dataset=str(args.dataset))
-    print(format_table(summary))
-    if args.json is not None:
-        write_json(summary, args.json)
-        print(f"\nwrote {args.json}")
+    with ExitStack() as stack:
+        predictions = (stack.enter_context(open_predictions(args.predictions))
+                       if args.predictions is not None else None)
+        gesture = GestureConfig()
+        images, videos = run_dataset(dataset, detector, gesture, show_progress=not args.quiet)
+        summary = summarize(images, videos, detector=args.detector, dataset=str(args.dataset))
+        print(format_table(summary))
+        if args.json is not None:
+            write_json(summary, args.json)
+            print(f"\nwrote {args.json}")
+        if predictions is not None:
+            rows = write_predictions(predictions, images, videos)
+            print(f"wrote {rows} prediction row(s) to {args.predictions}")
     if args.plots is not None:
         from tongue_mirror.evaluation.plots import write_plots
 
