@@ -1,26 +1,41 @@
-"""Small OpenCV drawing helpers shared by the panels: readable text and fitting images into boxes."""
+"""Small drawing helpers shared by the panels: text in OpenCV's terms, fitting images into boxes."""
 
 from __future__ import annotations
+
+import functools
 
 import cv2
 import numpy as np
 
-FONT = cv2.FONT_HERSHEY_DUPLEX
+from tongue_mirror.view.text import Box, TextRenderer, TextStyle
+
+PX_PER_SCALE = 28  # skia em size matching the cap height of cv2's Hershey font at scale 1
+
+
+@functools.cache
+def shared_text() -> TextRenderer:
+    """One renderer (and sprite cache) for the helpers below."""
+    return TextRenderer()
+
+
+def text_style(scale: float, color: tuple[int, int, int] = (255, 255, 255), thickness: int = 1,
+               shadow: bool = True) -> TextStyle:
+    """The skia style standing in for a cv2.putText scale and thickness."""
+    return TextStyle(max(8, round(scale * PX_PER_SCALE)), tuple(int(c) for c in color),
+                     bold=thickness >= 2, outline=(0, 0, 0) if shadow else None)
 
 
 def put_text(img: np.ndarray, text: str, org: tuple[int, int], scale: float = 0.6,
              color: tuple[int, int, int] = (255, 255, 255), thickness: int = 1,
-             shadow: bool = True) -> None:
-    """Anti-aliased text with a dark outline so it reads on any background and on a projector."""
-    if shadow:
-        cv2.putText(img, text, org, FONT, scale, (0, 0, 0), thickness + 2, cv2.LINE_AA)
-    cv2.putText(img, text, org, FONT, scale, color, thickness, cv2.LINE_AA)
+             shadow: bool = True) -> Box:
+    """cv2.putText's call (org = left end of the baseline) drawn by the skia renderer, outlined."""
+    style = text_style(scale, color, thickness, shadow)
+    return shared_text().draw(img, text, style, (int(org[0]), int(org[1])), "ls")
 
 
 def text_width(text: str, scale: float = 0.6, thickness: int = 1) -> int:
-    """Pixel width of a text line."""
-    (w, _), _ = cv2.getTextSize(text, FONT, scale, thickness)
-    return w
+    """Pixel width of a line as `put_text` draws it."""
+    return shared_text().measure(text, text_style(scale, thickness=thickness))[0]
 
 
 def fit_into(image: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarray, float, tuple[int, int]]:
