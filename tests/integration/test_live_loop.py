@@ -65,7 +65,7 @@ def test_keys_record_snapshot_replay_and_toggle(sample, tmp_path):
     assert len(recordings) == 1 and len(snapshots) == 1 and len(replays) == 1
     assert frames_in(recordings[0]) == 17  # frames shown from key 3 up to key 20
     assert frames_in(replays[0]) == 12
-    assert display.fullscreen and not app.mirror and not app.overlay and not app.show_help
+    assert display.fullscreen and not app.mirror and not app.overlay and app.help_open
     # "i" switched to the adult preset (inhibition 1.0), "]" nudged it up by 0.1.
     assert app.pipeline.circuit.inhibition == pytest.approx(1.1)
     # Paused from the key on show 28 to the one on show 31: shows 29-31 analysed no frame.

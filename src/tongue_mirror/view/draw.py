@@ -54,6 +54,34 @@ def fit_into(image: np.ndarray, size: tuple[int, int]) -> tuple[np.ndarray, floa
     return canvas, scale, (ox, oy)
 
 
+def fill_into(image: np.ndarray, size: tuple[int, int], centre: tuple[float, float] | None = None
+              ) -> tuple[np.ndarray, float, tuple[int, int]]:
+    """Scales an image to cover (w, h) and crops it around `centre` (image pixels; default the
+    middle); returns the canvas, the scale and the (x, y) offset of the image's origin (<= 0)."""
+    w, h = size
+    ih, iw = image.shape[:2]
+    scale = max(w / iw, h / ih)
+    cx, cy = centre if centre is not None else (iw / 2, ih / 2)
+    ox = round(min(0.0, max(w - iw * scale, w / 2 - cx * scale)))
+    oy = round(min(0.0, max(h - ih * scale, h / 2 - cy * scale)))
+    # Crop in source pixels first, so the resize touches only what is shown.
+    sx0, sy0 = max(0, int(-ox / scale)), max(0, int(-oy / scale))
+    sx1 = min(iw, int(np.ceil((w - ox) / scale)) + 1)
+    sy1 = min(ih, int(np.ceil((h - oy) / scale)) + 1)
+    part = image[sy0:sy1, sx0:sx1]
+    pw, ph = round((sx1 - sx0) * scale), round((sy1 - sy0) * scale)
+    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    resized = cv2.resize(part, (max(1, pw), max(1, ph)), interpolation=interp)
+    if resized.ndim == 2:
+        resized = cv2.cvtColor(resized, cv2.COLOR_GRAY2BGR)
+    px, py = ox + round(sx0 * scale), oy + round(sy0 * scale)
+    canvas = np.zeros((h, w, 3), np.uint8)
+    cx0, cy0 = max(0, px), max(0, py)
+    cx1, cy1 = min(w, px + resized.shape[1]), min(h, py + resized.shape[0])
+    canvas[cy0:cy1, cx0:cx1] = resized[cy0 - py:cy1 - py, cx0 - px:cx1 - px]
+    return canvas, scale, (ox, oy)
+
+
 def meter(img: np.ndarray, x: int, y: int, w: int, h: int, value: float,
           color: tuple[int, int, int], marks: tuple[float, ...] = ()) -> None:
     """A horizontal bar 0..1 with optional threshold marks."""

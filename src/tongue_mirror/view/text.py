@@ -159,6 +159,20 @@ class TextRenderer:
                 hi = keep - 1
         return best, style
 
+    def wrap(self, text: str, style: TextStyle, max_w: int, max_lines: int = 3) -> list[str]:
+        """Greedy word wrap to `max_w`; a word too long for a line (a path) is middle-elided."""
+        lines: list[str] = []
+        for word in text.split():
+            if lines and self.measure(f"{lines[-1]} {word}", style)[0] <= max_w:
+                lines[-1] = f"{lines[-1]} {word}"
+            else:
+                lines.append(word if self.measure(word, style)[0] <= max_w
+                             else self.fit(word, style, max_w, style.size_px)[0])
+        if len(lines) > max_lines:
+            rest = " ".join(lines[max_lines - 1:])
+            lines = [*lines[:max_lines - 1], self.fit(rest, style, max_w, style.size_px)[0]]
+        return lines
+
     def sprite(self, text: str, style: TextStyle) -> np.ndarray:
         """The line as a premultiplied BGRA image of exactly `measure()` size."""
         key = (text, style)
