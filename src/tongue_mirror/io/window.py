@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import sys
 import time
@@ -13,7 +11,7 @@ import cv2
 import numpy as np
 
 from tongue_mirror.errors import UserError
-from tongue_mirror.io.x11_keys import X11Keys
+from tongue_mirror.io.x11 import X11Keys, screen_size, window_manager_running
 
 ESC = 27
 
@@ -23,33 +21,6 @@ def display_available() -> bool:
     if sys.platform.startswith("linux"):
         return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     return True
-
-
-def screen_size() -> tuple[int, int] | None:
-    """The X screen's size in pixels (through libX11), or None off X or where it cannot be read."""
-    if not sys.platform.startswith("linux") or not os.environ.get("DISPLAY"):
-        return None
-    name = ctypes.util.find_library("X11")
-    if name is None:
-        return None
-    try:
-        x11 = ctypes.cdll.LoadLibrary(name)
-        x11.XOpenDisplay.restype = ctypes.c_void_p
-        x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
-        x11.XDefaultScreenOfDisplay.restype = ctypes.c_void_p
-        x11.XDefaultScreenOfDisplay.argtypes = [ctypes.c_void_p]
-        x11.XWidthOfScreen.argtypes = x11.XHeightOfScreen.argtypes = [ctypes.c_void_p]
-        x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
-        display = x11.XOpenDisplay(None)
-        if not display:
-            return None
-        try:
-            screen = x11.XDefaultScreenOfDisplay(display)
-            return int(x11.XWidthOfScreen(screen)), int(x11.XHeightOfScreen(screen))
-        finally:
-            x11.XCloseDisplay(display)
-    except (OSError, AttributeError):
-        return None
 
 
 # No toolbar, no status bar: the window is just the show. Resizable, keeping the picture's ratio.
@@ -127,7 +98,7 @@ class Window:
     def _force_fullscreen(self) -> None:
         """Without a window manager nobody acts on the fullscreen request: cover the screen."""
         screen = screen_size()
-        if screen is None:
+        if screen is None or window_manager_running():  # a WM does it; a resize would undo it
             return
         try:
             _x, _y, w, h = cv2.getWindowImageRect(self.title)

@@ -1,4 +1,8 @@
-"""Key presses read from the X server beside OpenCV, because its Qt backend keeps only the last one.
+"""What OpenCV's window cannot tell: every key press, the screen's size, whether a WM is running.
+
+Talks to the X server through libX11 (ctypes); Linux/X only, None or False elsewhere.
+
+Key presses are read beside OpenCV because its Qt backend keeps only the last one.
 
 OpenCV's Qt `waitKey` dispatches every pending GUI event and remembers one key: presses that
 arrive between two frames overwrite each other (12 quick presses of `]` registered 3 under Xvfb).
@@ -8,6 +12,7 @@ Linux/X only; `X11Keys.open` returns None elsewhere and the window falls back to
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -36,6 +41,9 @@ def _load() -> ctypes.CDLL | None:
     x.XOpenDisplay.restype = vp
     x.XOpenDisplay.argtypes = [ctypes.c_char_p]
     x.XCloseDisplay.argtypes = [vp]
+    x.XDefaultScreenOfDisplay.restype = vp
+    x.XDefaultScreenOfDisplay.argtypes = [vp]
+    x.XWidthOfScreen.argtypes = x.XHeightOfScreen.argtypes = [vp]
     x.XDefaultRootWindow.restype = ul
     x.XDefaultRootWindow.argtypes = [vp]
     x.XQueryTree.argtypes = [vp, ul, ctypes.POINTER(ul), ctypes.POINTER(ul),
@@ -54,6 +62,55 @@ def _load() -> ctypes.CDLL | None:
     x.XLookupKeysym.restype = ul
     x.XLookupKeysym.argtypes = [ctypes.POINTER(_XEvent), ctypes.c_int]
     return x
+
+
+@contextlib.contextmanager
+def _connection():
+    """(libX11, display) for a short query, or (None, None) off X."""
+    if not sys.platform.startswith("linux") or not os.environ.get("DISPLAY"):
+        yield None, None
+        return
+    x = _load()
+    display = x.XOpenDisplay(None) if x is not None else None
+    try:
+        yield (x, display) if display else (None, None)
+    finally:
+        if display:
+            x.XCloseDisplay(display)
+
+
+def screen_size() -> tuple[int, int] | None:
+    """The default X screen's size in pixels, or None off X."""
+    with _connection() as (x, display):
+        if x is None:
+            return None
+        screen = x.XDefaultScreenOfDisplay(display)
+        return int(x.XWidthOfScreen(screen)), int(x.XHeightOfScreen(screen))
+
+
+def window_manager_running() -> bool:
+    """Whether an EWMH window manager (one that honours fullscreen requests) runs on the display."""
+    with _connection() as (x, display):
+        if x is None:
+            return False
+        atom = x.XInternAtom(display, b"_NET_SUPPORTING_WM_CHECK", 1)
+        return bool(atom) and _property(x, display, x.XDefaultRootWindow(display), atom) is not None
+
+
+def _property(x: ctypes.CDLL, display: int, window: int, atom: int) -> int | None:
+    """The first 32-bit value of a window property, or None when it is not set."""
+    kind, fmt = ctypes.c_ulong(), ctypes.c_int()
+    count, after = ctypes.c_ulong(), ctypes.c_ulong()
+    data = ctypes.c_void_p()
+    status = x.XGetWindowProperty(display, window, atom, 0, 1, 0, 0, ctypes.byref(kind),
+                                  ctypes.byref(fmt), ctypes.byref(count), ctypes.byref(after),
+                                  ctypes.byref(data))
+    if status != 0 or not data.value:
+        return None
+    try:
+        return int(ctypes.cast(data, ctypes.POINTER(ctypes.c_long))[0]) if count.value else None
+    finally:
+        x.XFree(data)
 
 
 class X11Keys:
@@ -118,7 +175,7 @@ class X11Keys:
         if self._x.XFetchName(self._display, window, ctypes.byref(name)) and name.value:
             match = name.value == self._title
             self._x.XFree(name)
-            if match and self._pid(window) == os.getpid():
+            if match and _property(self._x, self._display, window, self._pid_atom) == os.getpid():
                 return window
         if depth >= MAX_DEPTH:
             return None
@@ -138,18 +195,3 @@ class X11Keys:
             if found is not None:
                 return found
         return None
-
-    def _pid(self, window: int) -> int | None:
-        kind, fmt = ctypes.c_ulong(), ctypes.c_int()
-        count, after = ctypes.c_ulong(), ctypes.c_ulong()
-        data = ctypes.c_void_p()
-        status = self._x.XGetWindowProperty(self._display, window, self._pid_atom, 0, 1, 0, 0,
-                                            ctypes.byref(kind), ctypes.byref(fmt),
-                                            ctypes.byref(count), ctypes.byref(after),
-                                            ctypes.byref(data))
-        if status != 0 or not data.value:
-            return None
-        try:
-            return int(ctypes.cast(data, ctypes.POINTER(ctypes.c_long))[0]) if count.value else None
-        finally:
-            self._x.XFree(data)
