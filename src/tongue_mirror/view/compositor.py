@@ -22,6 +22,7 @@ HELP_KEYS = (("q / Esc", "quit"), ("space", "pause"), ("f", "fullscreen"), ("m",
              ("o", "overlay on/off"), ("r", "record on/off"), ("b", "save the last 20 s"),
              ("s", "snapshot"), ("n", "next person"), ("c", "calibrate"),
              ("i", "infant / adult"), ("[  ]", "inhibition - / +"), ("h", "this help"))
+MESSAGE_LINES = 2  # the operator's message: a path wraps onto a second line, then is elided
 KEY_BAR = "h help   space pause   r record   b replay   f fullscreen   q quit"
 
 LABEL = (235, 235, 235)
@@ -121,10 +122,10 @@ class Compositor:
                 img = cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA)
             canvas[y:y + h, x:x + w] = img[..., :3]
         audience = TextLayer(self.text, canvas)
-        self._draw_audience(audience, hud)
+        free = self._draw_audience(audience, hud)
         screen = TextLayer(self.text, canvas.copy())
         screen.boxes = list(audience.boxes)
-        self._draw_operator(screen, hud)
+        self._draw_operator(screen, hud, free)
         return Picture(canvas, screen.image, tuple(panel_boxes) + tuple(screen.boxes))
 
     # ---- geometry ----------------------------------------------------------------------------
@@ -134,7 +135,7 @@ class Compositor:
     def _operator_band(self) -> int:
         """Height kept free at the bottom of the baby's panel for the key bar and messages."""
         line = self.text.measure("Hg", self._style(self.type.small, LABEL, plate=True))[1]
-        return 3 * line + 3 * self._margin()
+        return MESSAGE_LINES * line + line + 3 * self._margin()
 
     def _style(self, px: int, color, bold: bool = False, plate: bool = False) -> TextStyle:
         if plate:
@@ -142,8 +143,9 @@ class Compositor:
         return TextStyle(px, color, bold)
 
     # ---- audience ----------------------------------------------------------------------------
-    def _draw_audience(self, layer: TextLayer, hud: Hud) -> None:
-        """Title and mode label at the top of the baby's panel; prompt and banner above the band."""
+    def _draw_audience(self, layer: TextLayer, hud: Hud) -> tuple[int, int]:
+        """Title and mode label at the top of the baby's panel, prompt and banner above the band;
+        returns the (top, bottom) rows left free between them."""
         ax, ay, aw, ah = self.layout.avatar
         m = self._margin()
         y = ay + m
@@ -158,11 +160,12 @@ class Compositor:
             if text:
                 bottom = self._draw_block(layer, text, self._style(px, color, bold=True),
                                           ax + aw // 2, bottom, aw - 2 * m) - m
+        return y, bottom
 
     def _draw_block(self, layer: TextLayer, text: str, style: TextStyle, cx: int, bottom: int,
-                    max_w: int) -> int:
+                    max_w: int, max_lines: int = 3) -> int:
         """Wrapped lines centred on cx, the last one ending at `bottom`; returns the top."""
-        lines = self.text.wrap(text, style, max_w)
+        lines = self.text.wrap(text, style, max_w, max_lines)
         line_h = self.text.measure("Hg", style)[1]
         top = bottom - line_h * len(lines)
         for i, line in enumerate(lines):
@@ -170,7 +173,7 @@ class Compositor:
         return top
 
     # ---- operator ----------------------------------------------------------------------------
-    def _draw_operator(self, layer: TextLayer, hud: Hud) -> None:
+    def _draw_operator(self, layer: TextLayer, hud: Hud, free: tuple[int, int]) -> None:
         """Counters and REC top right, message and key bar in the band, PAUSED and help centred."""
         ax, ay, aw, ah = self.layout.avatar
         m = self._margin()
@@ -188,7 +191,9 @@ class Compositor:
             corner = f"{hud.fps:4.1f} fps"
             if hud.latency_ms is not None:
                 corner += f"  {hud.latency_ms:3.0f} ms"
-            layer.draw(corner, self._style(small, OPERATOR), (ax + aw - m, top), "rt")
+            box = layer.draw(corner, self._style(small, OPERATOR), (ax + aw - m, top), "rt")
+            top = box.y + box.h
+        free = (max(free[0], top) + m, free[1])
         band_bottom = ay + ah - m
         if hud.show_help and not hud.help_open:
             box = layer.draw(KEY_BAR, self._style(small, LABEL, plate=True),
@@ -196,25 +201,32 @@ class Compositor:
             band_bottom = box.y - m // 2
         if hud.message:
             self._draw_block(layer, hud.message, self._style(small, MESSAGE, plate=True),
-                             ax + aw // 2, band_bottom, aw - 2 * m)
+                             ax + aw // 2, band_bottom, aw - 2 * m, MESSAGE_LINES)
         if hud.help_open:
-            self._draw_help(layer)
+            self._draw_help(layer, free)
         elif hud.paused:
             style = TextStyle(self.type.headline, (255, 255, 255), True, outline=None, plate=PLATE)
-            layer.draw("PAUSED", style, (ax + aw // 2, ay + ah // 2), "mm", max_w=aw - 2 * m)
+            middle = ay + ah // 2
+            half = self.text.measure("PAUSED", style)[1] // 2
+            middle = min(max(middle, free[0] + half), free[1] - half)  # centred, clear of labels
+            layer.draw("PAUSED", style, (ax + aw // 2, middle), "mm", max_w=aw - 2 * m)
 
-    def _draw_help(self, layer: TextLayer) -> None:
-        """The key list in two columns on a dark plate over the middle of the baby's panel."""
-        ax, ay, aw, ah = self.layout.avatar
+    def _draw_help(self, layer: TextLayer, free: tuple[int, int]) -> None:
+        """The key list on a dark plate between the baby's labels (smaller type when tight)."""
+        ax, _ay, aw, _ah = self.layout.avatar
         m = self._margin()
-        key_style = self._style(self.type.body, (180, 240, 255), bold=True)
-        what_style = self._style(self.type.body, LABEL)
-        line_h = self.text.measure("Hg", key_style)[1]
+        top, bottom = free
+        for px in (self.type.body, self.type.small):
+            key_style = self._style(px, (180, 240, 255), bold=True)
+            what_style = self._style(px, LABEL)
+            line_h = self.text.measure("Hg", key_style)[1]
+            if line_h * len(HELP_KEYS) + 2 * m <= bottom - top:
+                break
         key_w = max(self.text.measure(k, key_style)[0] for k, _ in HELP_KEYS)
         what_w = max(self.text.measure(w, what_style)[0] for _, w in HELP_KEYS)
         box_w = min(aw - 2 * m, key_w + what_w + 3 * m)
-        box_h = min(ah - 2 * m, line_h * len(HELP_KEYS) + 2 * m)
-        x0, y0 = ax + (aw - box_w) // 2, ay + (ah - box_h) // 2
+        box_h = min(bottom - top, line_h * len(HELP_KEYS) + 2 * m)
+        x0, y0 = ax + (aw - box_w) // 2, top + (bottom - top - box_h) // 2
         region = layer.image[y0:y0 + box_h, x0:x0 + box_w]
         region[:] = (region.astype(np.uint16) * 3 // 10).astype(np.uint8) + 10
         for i, (key, what) in enumerate(HELP_KEYS):

@@ -12,6 +12,7 @@ MIN_FACE_FRACTION = 0.12  # face narrower than this share of the frame width: to
 MIN_MOUTH_LUMA = 50.0  # mean 0..255 grey level around the mouth below which colours are unreliable
 LIGHT_ENOUGH_LUMA = 58.0  # once asked for light, ask until the mouth is this bright (hysteresis)
 MAX_YAW_DEG = 35.0
+LUMA_SMOOTHING_S = 0.5  # time constant of the mouth brightness the light prompt reads
 SETTLE_S = 0.6  # a new prompt (or its end) must hold this long before the screen changes
 HOLD_S = 2.5  # a prompt shown stays at least this long, so it never flickers
 
@@ -29,7 +30,8 @@ def mouth_luma(result: FrameResult) -> float | None:
     return float(np.mean(roi)) if roi.size else None
 
 
-def stage_prompt(result: FrameResult, dim_below: float = MIN_MOUTH_LUMA) -> str | None:
+def stage_prompt(result: FrameResult, dim_below: float = MIN_MOUTH_LUMA,
+                 luma: float | None = None) -> str | None:
     """One short instruction for this frame alone, or None when the view is good (or nobody is
     there)."""
     face = result.face
@@ -40,14 +42,15 @@ def stage_prompt(result: FrameResult, dim_below: float = MIN_MOUTH_LUMA) -> str 
         return "come closer to the camera"
     if abs(math.degrees(face.yaw)) > MAX_YAW_DEG:
         return "turn your face towards the baby"
-    luma = mouth_luma(result)
+    luma = mouth_luma(result) if luma is None else luma
     if luma is not None and luma < dim_below:
         return "more light on your face, please"
     return None
 
 
 class StagePrompter:
-    """`stage_prompt` made steady: light hysteresis, a settle time before a change, a minimum hold."""
+    """`stage_prompt` made steady: smoothed light with hysteresis, a settle time before a change,
+    a minimum hold."""
 
     def __init__(self, settle_s: float = SETTLE_S, hold_s: float = HOLD_S) -> None:
         self.settle_s = settle_s
@@ -60,13 +63,23 @@ class StagePrompter:
         self._shown_at = -math.inf
         self._pending: str | None = None
         self._pending_since = -math.inf
+        self._luma: float | None = None
+        self._luma_t = -math.inf
 
     def update(self, result: FrameResult) -> str | None:
         """The prompt to show for this frame (its time is the frame's)."""
         t = result.frame.t
         dim_below = LIGHT_ENOUGH_LUMA if self._shown == "more light on your face, please" \
             else MIN_MOUTH_LUMA
-        candidate = stage_prompt(result, dim_below)
+        luma = mouth_luma(result)
+        if luma is not None:
+            if self._luma is None or not math.isfinite(self._luma_t):
+                self._luma = luma
+            else:
+                k = 1.0 - math.exp(-max(0.0, t - self._luma_t) / LUMA_SMOOTHING_S)
+                self._luma += k * (luma - self._luma)
+            self._luma_t = t
+        candidate = stage_prompt(result, dim_below, self._luma)
         if candidate != self._pending:
             self._pending, self._pending_since = candidate, t
         if (candidate != self._shown and t - self._pending_since >= self.settle_s
