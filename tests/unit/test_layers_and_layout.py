@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import pairwise
 from types import SimpleNamespace
 
 import numpy as np
@@ -132,7 +133,7 @@ def test_light_prompt_does_not_flicker_on_a_clip_hovering_at_the_threshold():
     rng = np.random.default_rng(0)
     shown = [prompter.update(dim_frame(i / 30, int(47 + rng.integers(-6, 7))))
              for i in range(300)]
-    changes = sum(a != b for a, b in zip(shown, shown[1:], strict=False))
+    changes = sum(a != b for a, b in pairwise(shown))
     assert shown[-1] == "more light on your face, please" and changes <= 1
 
 
