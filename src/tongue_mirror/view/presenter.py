@@ -39,7 +39,7 @@ class Presenter:
         self.camera = CameraPanel(layout.camera[2:], layout.size[1], camera_fit) \
             if layout.camera else None
         self.neural = NeuralPanel(layout.neural[2:]) if layout.neural else None
-        self._panels: tuple[np.ndarray | None, ...] | None = None
+        self._panels: tuple[np.ndarray, np.ndarray | None, np.ndarray | None] | None = None
         self._panel_layout = layout
         self._camera_boxes: tuple = ()
 
@@ -95,6 +95,7 @@ class Presenter:
             hud = replace(hud, prompt=ATTRACT_PROMPT)
         if options.puppet:  # said in the audience's words, where the audience reads labels
             hud = replace(hud, banner=hud.banner or PUPPET_BANNER)
+        assert self._panels is not None
         avatar, camera, neural = self._panels
         return self.compositor.compose_layers(avatar, camera, neural, hud, self._panel_layout,
                                               self._camera_boxes)
