@@ -68,6 +68,7 @@ def test_keys_record_snapshot_replay_and_toggle(sample, tmp_path):
     assert display.fullscreen and not app.mirror and not app.overlay and app.help_open
     # "i" switched to the adult preset (inhibition 1.0), "]" nudged it up by 0.1.
     assert app.pipeline.circuit.inhibition == pytest.approx(1.1)
+    assert app._hud(None).status.startswith("adult")  # the mode word survives the nudge
     # Paused from the key on show 28 to the one on show 31: shows 29-31 analysed no frame.
     assert app.frames == 40 - 3
 
