@@ -12,6 +12,7 @@ import math
 from collections import OrderedDict
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 import skia
 
@@ -109,7 +110,8 @@ class TextRenderer:
         self._faces = {False: skia.Typeface(family, skia.FontStyle.Normal()),
                        True: skia.Typeface(family, skia.FontStyle.Bold())}
         self._fonts: dict[tuple[int, bool], skia.Font] = {}
-        self._sprites: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._sprites: OrderedDict[tuple, Sprite] = OrderedDict()
+        self._sizes: dict[tuple[str, TextStyle], tuple[int, int]] = {}
         self._cache_size = cache_size
 
     def font(self, size_px: int, bold: bool = False) -> skia.Font:
@@ -125,12 +127,18 @@ class TextRenderer:
 
     def measure(self, text: str, style: TextStyle) -> tuple[int, int]:
         """(width, height) of the line's box, padding for outline or plate included."""
-        font = self.font(style.size_px, style.bold)
-        metrics = font.getMetrics()
-        pad = style.pad_px
-        w = math.ceil(font.measureText(text)) + 2 * pad
-        h = math.ceil(metrics.fDescent - metrics.fAscent) + 2 * pad
-        return w, h
+        key = (text, style)
+        size = self._sizes.get(key)
+        if size is None:
+            font = self.font(style.size_px, style.bold)
+            metrics = font.getMetrics()
+            pad = style.pad_px
+            size = (math.ceil(font.measureText(text)) + 2 * pad,
+                    math.ceil(metrics.fDescent - metrics.fAscent) + 2 * pad)
+            if len(self._sizes) > 4 * self._cache_size:
+                self._sizes.clear()
+            self._sizes[key] = size
+        return size
 
     def baseline(self, style: TextStyle) -> int:
         """Distance from the box's top to the baseline."""
@@ -173,8 +181,8 @@ class TextRenderer:
             lines = [*lines[:max_lines - 1], self.fit(rest, style, max_w, style.size_px)[0]]
         return lines
 
-    def sprite(self, text: str, style: TextStyle) -> np.ndarray:
-        """The line as a premultiplied BGRA image of exactly `measure()` size."""
+    def sprite(self, text: str, style: TextStyle) -> Sprite:
+        """The line as a premultiplied sprite of exactly `measure()` size."""
         key = (text, style)
         cached = self._sprites.get(key)
         if cached is not None:
@@ -205,10 +213,12 @@ class TextRenderer:
             b, g, r = style.color
             canvas.drawTextBlob(blob, pad, base, skia.Paint(AntiAlias=True, Color=skia.Color(r, g, b)))
         img = surface.toarray()  # BGRA, premultiplied: the surface's native order on this platform
-        self._sprites[key] = img
+        sprite = Sprite(np.ascontiguousarray(img[..., :3]),
+                        cv2.merge([255 - img[..., 3]] * 3))
+        self._sprites[key] = sprite
         if len(self._sprites) > self._cache_size:
             self._sprites.popitem(last=False)
-        return img
+        return sprite
 
     def place(self, text: str, style: TextStyle, at: tuple[int, int], anchor: str = "lt") -> Box:
         """The box the line would take with its `anchor` point at `at`.
@@ -230,18 +240,30 @@ class TextRenderer:
         return box
 
 
-def blend(img: np.ndarray, sprite: np.ndarray, x: int, y: int) -> None:
-    """Source-over of a premultiplied BGRA sprite onto img at (x, y), clipped to the image."""
+@dataclass(frozen=True)
+class Sprite:
+    """A rendered line: premultiplied colour and 255 - alpha, both 3-channel, ready to blend."""
+
+    bgr: np.ndarray
+    inverse_alpha: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.bgr.shape
+
+
+def blend(img: np.ndarray, sprite: Sprite, x: int, y: int) -> None:
+    """Source-over of a premultiplied sprite onto a BGR image at (x, y), clipped to the image."""
     h, w = img.shape[:2]
     sh, sw = sprite.shape[:2]
     x0, y0 = max(0, x), max(0, y)
     x1, y1 = min(w, x + sw), min(h, y + sh)
     if x0 >= x1 or y0 >= y1:
         return
-    src = sprite[y0 - y:y1 - y, x0 - x:x1 - x]
+    src = sprite.bgr[y0 - y:y1 - y, x0 - x:x1 - x]
+    inv = sprite.inverse_alpha[y0 - y:y1 - y, x0 - x:x1 - x]
     dst = img[y0:y1, x0:x1, :3]
-    inv = 255 - src[..., 3:4].astype(np.uint16)
-    dst[:] = (src[..., :3] + (dst.astype(np.uint16) * inv + 127) // 255).clip(0, 255).astype(np.uint8)
+    dst[:] = cv2.add(src, cv2.multiply(np.ascontiguousarray(dst), inv, scale=1.0 / 255.0))
 
 
 class TextLayer:
