@@ -17,7 +17,8 @@ from tongue_mirror.view.text import overlapping
 
 AUDIENCE = Hud(prompt="stick your tongue out at the baby!", status="infant \u00b7 inhibition 0.20",
                banner="adult mode: mirror neurons fire, the body stays still",
-               title="Meltzoff & Moore 1977", show_help=False)
+               title="Meltzoff & Moore 1977", show_help=False,
+               note="no camera found: playing a synthetic sample clip")
 OPERATOR = replace(AUDIENCE, fps=29.7, latency_ms=41.0, recording_s=75.0, show_help=True,
                    message="saved last 20 s to /a/rather/long/folder/name/for/the/"
                            "tongue-mirror-replay-20261129-041500.mp4 (600 frames)")
@@ -145,3 +146,11 @@ def test_prompt_appears_after_settling_and_holds_its_minimum_time():
     last = max(i for i, p in enumerate(seq) if p is not None)
     assert (last + 1 - first) / 30 >= 2.0 - 1e-9  # held though the light came back at once
     assert seq[-1] is None
+
+
+def test_avatar_layout_still_says_the_clip_is_synthetic():
+    from tongue_mirror.view.presenter import Presenter, ViewOptions
+
+    presenter = Presenter(Layout.make("avatar", (1280, 720)))
+    picture = presenter.recompose_layers(Hud(), ViewOptions(note="no camera: a synthetic clip"))
+    assert "no camera: a synthetic clip" in [b.text for b in picture.boxes]

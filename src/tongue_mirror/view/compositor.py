@@ -32,6 +32,7 @@ OPERATOR = (200, 255, 200)
 MESSAGE = (120, 255, 255)
 REC_RED = (60, 60, 255)
 PLATE = (25, 25, 25)
+NOTE = (120, 230, 255)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class Hud:
     banner: str | None = None  # audience, transient, e.g. "adult mode: ..."
     title: str | None = None  # audience, an optional small title line
     help_open: bool = False  # the operator's full key list over the baby
+    note: str | None = None  # audience, small, under the label, e.g. "playing a synthetic clip"
 
 
 @dataclass(frozen=True)
@@ -149,9 +151,11 @@ class Compositor:
         ax, ay, aw, ah = self.layout.avatar
         m = self._margin()
         y = ay + m
-        for text, px in ((hud.title, self.type.small), (hud.status, self.type.body)):
+        for text, px in ((hud.title, self.type.small), (hud.status, self.type.body),
+                         (hud.note, self.type.small)):
             if text:
-                box = layer.draw(text, self._style(px, LABEL, bold=text is hud.status),
+                color = NOTE if text is hud.note else LABEL
+                box = layer.draw(text, self._style(px, color, bold=text is hud.status),
                                  (ax + m, y), "lt", max_w=aw * 2 // 3 - 2 * m)
                 y = box.y + box.h + m // 2
         bottom = ay + ah - self._operator_band()
@@ -216,22 +220,26 @@ class Compositor:
         ax, _ay, aw, _ah = self.layout.avatar
         m = self._margin()
         top, bottom = free
-        for px in (self.type.body, self.type.small):
+        for px, columns in ((self.type.body, 1), (self.type.small, 1), (self.type.small, 2)):
             key_style = self._style(px, (180, 240, 255), bold=True)
             what_style = self._style(px, LABEL)
             line_h = self.text.measure("Hg", key_style)[1]
-            if line_h * len(HELP_KEYS) + 2 * m <= bottom - top:
+            rows = -(-len(HELP_KEYS) // columns)
+            key_w = max(self.text.measure(k, key_style)[0] for k, _ in HELP_KEYS)
+            what_w = max(self.text.measure(w, what_style)[0] for _, w in HELP_KEYS)
+            col_w = key_w + what_w + 2 * m
+            if line_h * rows + 2 * m <= bottom - top and col_w * columns + m <= aw - 2 * m:
                 break
-        key_w = max(self.text.measure(k, key_style)[0] for k, _ in HELP_KEYS)
-        what_w = max(self.text.measure(w, what_style)[0] for _, w in HELP_KEYS)
-        box_w = min(aw - 2 * m, key_w + what_w + 3 * m)
-        box_h = min(bottom - top, line_h * len(HELP_KEYS) + 2 * m)
+        box_w = min(aw - 2 * m, col_w * columns + m)
+        box_h = min(bottom - top, line_h * rows + 2 * m)
         x0, y0 = ax + (aw - box_w) // 2, top + (bottom - top - box_h) // 2
         region = layer.image[y0:y0 + box_h, x0:x0 + box_w]
         region[:] = (region.astype(np.uint16) * 3 // 10).astype(np.uint8) + 10
         for i, (key, what) in enumerate(HELP_KEYS):
-            y = y0 + m + i * line_h
+            col, row = divmod(i, rows)
+            x, y = x0 + m + col * col_w, y0 + m + row * line_h
             if y + line_h > y0 + box_h:
-                break
-            layer.draw(key, key_style, (x0 + m, y))
-            layer.draw(what, what_style, (x0 + 2 * m + key_w, y), max_w=box_w - key_w - 3 * m)
+                continue  # a screen too small for the whole list keeps what fits
+            layer.draw(key, key_style, (x, y))
+            layer.draw(what, what_style, (x + key_w + m, y),
+                       max_w=min(what_w, x0 + box_w - x - key_w - 2 * m))

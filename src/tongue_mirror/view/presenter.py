@@ -95,6 +95,8 @@ class Presenter:
             hud = replace(hud, prompt=ATTRACT_PROMPT)
         if options.puppet:  # said in the audience's words, where the audience reads labels
             hud = replace(hud, banner=hud.banner or PUPPET_BANNER)
+        if options.note and self._panel_layout.camera is None:  # no camera panel to say it
+            hud = replace(hud, note=hud.note or options.note)
         assert self._panels is not None
         avatar, camera, neural = self._panels
         return self.compositor.compose_layers(avatar, camera, neural, hud, self._panel_layout,

@@ -168,7 +168,21 @@ class TextRenderer:
         return best, style
 
     def wrap(self, text: str, style: TextStyle, max_w: int, max_lines: int = 3) -> list[str]:
-        """Greedy word wrap to `max_w`; a word too long for a line (a path) is middle-elided."""
+        """Word wrap to `max_w` with lines of even length (no lone last word); a word too long
+        for a line (a path) is middle-elided."""
+        lines = self._greedy(text, style, max_w, max_lines)
+        if len(lines) > 1:  # the narrowest width that needs no more lines evens them out
+            lo, hi = max_w // len(lines), max_w
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if len(self._greedy(text, style, mid, max_lines + 1)) <= len(lines):
+                    hi = mid
+                else:
+                    lo = mid + 1
+            lines = self._greedy(text, style, hi, max_lines)
+        return lines
+
+    def _greedy(self, text: str, style: TextStyle, max_w: int, max_lines: int) -> list[str]:
         lines: list[str] = []
         for word in text.split():
             if lines and self.measure(f"{lines[-1]} {word}", style)[0] <= max_w:
