@@ -65,9 +65,10 @@ def test_keys_record_snapshot_replay_and_toggle(sample, tmp_path):
     assert len(recordings) == 1 and len(snapshots) == 1 and len(replays) == 1
     assert frames_in(recordings[0]) == 17  # frames shown from key 3 up to key 20
     assert frames_in(replays[0]) == 12
-    assert display.fullscreen and not app.mirror and not app.overlay and not app.show_help
+    assert display.fullscreen and not app.mirror and not app.overlay and app.help_open
     # "i" switched to the adult preset (inhibition 1.0), "]" nudged it up by 0.1.
     assert app.pipeline.circuit.inhibition == pytest.approx(1.1)
+    assert app._hud(None).status.startswith("adult")  # the mode word survives the nudge
     # Paused from the key on show 28 to the one on show 31: shows 29-31 analysed no frame.
     assert app.frames == 40 - 3
 
@@ -137,3 +138,42 @@ def test_live_window_under_xvfb_shows_frames_and_quits_on_q(sample, tmp_path):
         if live.poll() is None:
             live.kill()
         xvfb.terminate()
+
+
+class AudienceWatcher(ScriptedDisplay):
+    """Also keeps the audience picture and the text boxes of every shown frame."""
+
+    def __init__(self, keys: dict[int, str]) -> None:
+        super().__init__(keys)
+        self.app: LiveApp | None = None
+        self.audience: list[np.ndarray] = []
+        self.boxes: list[tuple] = []
+
+    def show(self, canvas: np.ndarray, wait_ms: int = 1) -> int | None:
+        self.audience.append(self.app.last_audience)
+        self.boxes.append(self.app.last_text_boxes)
+        return super().show(canvas, wait_ms)
+
+
+def test_recording_carries_the_audience_view_and_overlay_off_reflows(sample, tmp_path):
+    from tongue_mirror.view.text import overlapping
+
+    display = AudienceWatcher({2: "r", 6: "h", 9: "h", 12: "o", 16: "r", 18: "i", 22: "q"})
+    with LiveFeed(VideoFileSource(sample)) as feed:
+        app = LiveApp(LiveConfig(out_dir=tmp_path, title="a title"), feed, display)
+        display.app = app
+        app.run()
+    (recording,) = tmp_path.glob("tongue-mirror-recording-*.mp4")
+    with av.open(str(recording)) as c:
+        recorded = [f.to_ndarray(format="bgr24") for f in c.decode(video=0)]
+    assert len(recorded) == 14  # frames shown from the key on show 2 up to the one on show 16
+    for i, frame in enumerate(recorded):
+        shown = 2 + i  # the recorder received frame i on the show after the "r" press
+        audience, screen = display.audience[shown], display.shown[shown]
+        err_audience = np.abs(frame.astype(int) - audience.astype(int)).mean()
+        err_screen = np.abs(frame.astype(int) - screen.astype(int)).mean()
+        assert err_audience < 3.0 and err_screen > err_audience + 0.3  # no REC, keys, counters
+    # Overlay off (show 12 on): the camera fills the left column, no black hole below it.
+    left_bottom = display.shown[14][500:700, 20:620]
+    assert (left_bottom.max(axis=2) < 15).mean() < 0.5
+    assert all(overlapping(list(b)) == [] for b in display.boxes)

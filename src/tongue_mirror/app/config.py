@@ -14,6 +14,7 @@ from tongue_mirror.core.gesture import GestureConfig
 from tongue_mirror.core.pipeline import AVATAR_MODES
 from tongue_mirror.errors import UserError
 from tongue_mirror.io.face_tracker import TrackerConfig
+from tongue_mirror.view.camera_panel import FITS as CAMERA_FITS
 from tongue_mirror.view.compositor import LAYOUTS
 
 DEFAULT_OUT_DIR = Path("tongue-mirror-output")
@@ -40,6 +41,7 @@ class RunConfig:
     mirror: bool = True
     profile: str | None = None  # per-user calibration profile name
     seed: int = 0
+    camera_fit: str = "crop"  # "crop": the camera fills its panel around the face; "letterbox"
 
     def __post_init__(self) -> None:
         if self.mode not in CIRCUIT_MODES:
@@ -51,6 +53,8 @@ class RunConfig:
         w, h = self.canvas_size
         if w < 320 or h < 240 or w % 2 or h % 2:
             raise ValueError("canvas size must be even and at least 320x240")
+        if self.camera_fit not in CAMERA_FITS:
+            raise ValueError(f"camera fit must be one of {CAMERA_FITS}")
         c = self.circuit
         if self.inhibition is not None and not 0.0 <= self.inhibition <= c.inhibition_max:
             raise ValueError(f"inhibition must be in 0..{c.inhibition_max:g} (infant preset "
@@ -93,6 +97,9 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     v.add_argument("--canvas", type=parse_size, default=(1280, 720), metavar="WxH",
                    help="size of the composed view and of recordings (default 1280x720)")
     v.add_argument("--no-mirror", action="store_true", help="show the camera unmirrored")
+    v.add_argument("--fit", choices=CAMERA_FITS, default="crop",
+                   help="how the camera fills its panel: crop around the face (default) or "
+                        "letterbox the whole picture")
 
 
 def run_config_from(args: argparse.Namespace) -> RunConfig:
@@ -102,7 +109,7 @@ def run_config_from(args: argparse.Namespace) -> RunConfig:
             tracker=TrackerConfig(model_path=args.model, max_faces=args.max_faces),
             mode=args.mode, inhibition=args.inhibition, avatar=args.avatar, layout=args.layout,
             canvas_size=tuple(args.canvas), mirror=not args.no_mirror, profile=args.profile,
-            seed=args.seed,
+            seed=args.seed, camera_fit=getattr(args, "fit", "crop"),
         )
     except ValueError as exc:
         raise UserError(str(exc)) from exc

@@ -29,7 +29,7 @@ from tongue_mirror.io.workers import BackgroundWorker
 from tongue_mirror.values import FrameResult
 from tongue_mirror.view.compositor import Hud, Layout
 from tongue_mirror.view.presenter import Presenter, ViewOptions
-from tongue_mirror.view.prompts import stage_prompt
+from tongue_mirror.view.prompts import StagePrompter
 
 MESSAGE_S = 4.0
 
@@ -51,6 +51,7 @@ class LiveConfig:
     record: Path | None = None  # start recording to this file at once
     replay_s: float = 20.0
     max_frames: int | None = None  # stop after this many frames (tests, benchmarks)
+    title: str | None = None  # a small title line on the audience's picture
 
     def __post_init__(self) -> None:
         if not 1.0 <= self.replay_s <= 120.0:
@@ -72,7 +73,8 @@ class LiveApp:
         self.run_config = config.run
         self.mirror = config.run.mirror
         self.overlay = True
-        self.show_help = True
+        self.show_help = True  # the key bar
+        self.help_open = False  # the full key list ("h")
         self.paused = False
         self.quit = False
         self.fps = FpsCounter()
@@ -87,19 +89,33 @@ class LiveApp:
         self.replay = ReplayBuffer(seconds=config.replay_s, fps=fps, size=size)
         self._replay_worker: BackgroundWorker[tuple[np.ndarray, float]] = BackgroundWorker(
             lambda item: self.replay.push(*item), max_queue=2, name="replay")
-        self.presenter = Presenter(Layout.make(config.run.layout, size), config.run.gesture)
+        self.presenter = Presenter(Layout.make(config.run.layout, size),
+                                   config.run.gesture, camera_fit=config.run.camera_fit)
+        self.prompter = StagePrompter()
+        self.banner: tuple[str, float] | None = None
         self.pipeline: Pipeline | None = None
-        self.last_canvas: np.ndarray | None = None
+        self.last_canvas: np.ndarray | None = None  # the screen's picture
+        self.last_audience: np.ndarray | None = None  # the audience's (recorded) picture
         self.last_result: FrameResult | None = None
+        self.last_text_boxes: tuple = ()  # text boxes on the last screen picture (layout checks)
 
     # ---- messages ----------------------------------------------------------------------------
     def say(self, text: str) -> None:
         """Shows a transient message on screen (and nowhere else)."""
         self.message = (text, time.monotonic() + MESSAGE_S)
 
+    def announce(self, text: str) -> None:
+        """Shows a transient line to the audience (recorded too), e.g. a mode change."""
+        self.banner = (text, time.monotonic() + MESSAGE_S)
+
     def _message(self) -> str | None:
         if self.message and time.monotonic() < self.message[1]:
             return self.message[0]
+        return None
+
+    def _banner(self) -> str | None:
+        if self.banner and time.monotonic() < self.banner[1]:
+            return self.banner[0]
         return None
 
     # ---- outputs -----------------------------------------------------------------------------
@@ -169,12 +185,12 @@ class LiveApp:
         self._savers.clear()
 
     def snapshot(self) -> None:
-        """Saves the current view as a PNG."""
-        if self.last_canvas is None:
+        """Saves the audience's current picture as a PNG."""
+        if self.last_audience is None:
             return
         try:
             path = self._out_path("snapshot", ".png")
-            ok = cv2.imwrite(str(path), self.last_canvas)
+            ok = cv2.imwrite(str(path), self.last_audience)
         except (UserError, cv2.error) as exc:
             self.say(f"cannot save snapshot: {exc}")
             return
@@ -200,7 +216,7 @@ class LiveApp:
         elif ch == "o":
             self.overlay = not self.overlay
         elif ch == "h":
-            self.show_help = not self.show_help
+            self.help_open = not self.help_open
         elif ch == "r":
             if self.recorder is None:
                 self.start_recording()
@@ -218,8 +234,8 @@ class LiveApp:
             mode = MODES[(MODES.index(circuit.mode) + 1) % len(MODES)] if circuit.mode in MODES \
                 else MODES[0]
             circuit.set_mode(mode)
-            self.say(f"{mode} mode: " + ("the baby imitates you" if mode == "infant"
-                                          else "mirror neurons fire, the body stays still"))
+            self.announce(f"{mode} mode: " + ("the baby imitates you" if mode == "infant"
+                                               else "mirror neurons fire, the body stays still"))
         elif ch in "[]" and ch and circuit is not None:
             value = circuit.nudge_inhibition(-0.1 if ch == "[" else 0.1)
             self.say(f"inhibition {value:.2f}")
@@ -229,6 +245,7 @@ class LiveApp:
         if self.pipeline is not None:
             self.pipeline.reset_person()
         self.presenter.clear()
+        self.prompter.clear()
         self.calibration = None
         self.say("ready for the next person")
 
@@ -264,14 +281,17 @@ class LiveApp:
     def _hud(self, prompt: str | None) -> Hud:
         circuit = self.pipeline.circuit if self.pipeline else None
         status = None
-        if circuit is not None:
-            status = f"{circuit.mode} - inhibition {circuit.inhibition:.2f}"
+        if circuit is not None:  # after [ or ] the nearest preset keeps naming the mode
+            mode = circuit.mode or min(MODES, key=lambda m: abs(
+                self.run_config.circuit.inhibition_for(m) - circuit.inhibition))
+            status = f"{mode} \u00b7 inhibition {circuit.inhibition:.2f}"
         problem = self.feed.problem
         return Hud(fps=self.fps.fps, latency_ms=self.fps.latency_ms,
                    recording_s=(time.monotonic() - self.recording_started) if self.recorder
                    else None,
                    message=problem or self._message(), prompt=prompt, status=status,
-                   show_help=self.show_help, paused=self.paused)
+                   show_help=self.show_help, paused=self.paused, banner=self._banner(),
+                   title=self.config.title, help_open=self.help_open)
 
     def _record(self, canvas: np.ndarray, t: float) -> None:
         self._replay_worker.submit((canvas, t))  # JPEG-encoded beside the loop, not in it
@@ -284,6 +304,10 @@ class LiveApp:
                     rec.close()  # finalise what was written, as far as the disk allows
                 self.say(f"recording stopped: {exc} (what was written is kept)")
 
+    def _options(self) -> ViewOptions:
+        return ViewOptions(mirror=self.mirror, overlay=self.overlay, note=self.feed.note,
+                           puppet=self.run_config.avatar == "puppet")
+
     def step(self, tracker_pipeline: Pipeline) -> None:
         """One iteration: a frame (unless paused), the view, a key."""
         self.pipeline = tracker_pipeline
@@ -292,15 +316,16 @@ class LiveApp:
             result = tracker_pipeline.step(frame)
             self.last_result = result
             self.frames += 1
-            prompt = self._calibrate(result) or stage_prompt(result)
-            options = ViewOptions(mirror=self.mirror, overlay=self.overlay, note=self.feed.note,
-                                  puppet=self.run_config.avatar == "puppet")
-            canvas = self.presenter.render(result, self._hud(prompt), options)
-            self.last_canvas = canvas
+            prompt = self.prompter.update(result)
+            prompt = self._calibrate(result) or prompt
+            picture = self.presenter.render_layers(result, self._hud(prompt), self._options())
+            self.last_canvas, self.last_audience = picture.screen, picture.audience
+            self.last_text_boxes = picture.boxes
             self.fps.tick(frame.capture_time)
-            self._record(canvas, frame.t)
+            self._record(picture.audience, frame.t)  # recordings and replays: the audience's view
         else:  # paused, camera away, or not started: same panels, fresh HUD
-            self.last_canvas = self.presenter.recompose(self._hud(None))
+            picture = self.presenter.recompose_layers(self._hud(None), self._options())
+            self.last_canvas, self.last_text_boxes = picture.screen, picture.boxes
         key = self.display.show(self.last_canvas, 1 if frame is not None else 15)
         self.handle_key(key)
         if not self.display.is_open():

@@ -119,7 +119,8 @@ def run_process(source_path: Path, outputs: ProcessOutputs, config: RunConfig,
         pipeline = build_pipeline(config, tracker)
         recorder = presenter = None
         if outputs.video is not None:  # first: the output most likely to be refused
-            presenter = Presenter(Layout.make(config.layout, config.canvas_size), config.gesture)
+            presenter = Presenter(Layout.make(config.layout, config.canvas_size),
+                                  config.gesture, camera_fit=config.camera_fit)
             recorder = stack.enter_context(
                 VideoRecorder(outputs.video, info.fps or 30.0, config.canvas_size, threaded=True))
         events = stack.enter_context(EventLog(outputs.events)) if outputs.events else None
@@ -132,7 +133,8 @@ def run_process(source_path: Path, outputs: ProcessOutputs, config: RunConfig,
             # Drawing and encoding run behind the analysis: the landmarker releases the GIL,
             # so on two cores the next frame is tracked while this one is drawn.
             def draw(result: FrameResult) -> None:
-                recorder.write(presenter.render(result, hud, options), result.frame.t)
+                recorder.write(presenter.render_layers(result, hud, options).audience,
+                               result.frame.t)
 
             drawer = stack.enter_context(BackgroundWorker(draw, max_queue=4, name="draw"))
 

@@ -9,10 +9,13 @@ import numpy as np
 
 from tongue_mirror import landmarks as lm
 from tongue_mirror.values import FaceObservation, TongueReading, TongueState
-from tongue_mirror.view.draw import fit_into, meter, put_text
+from tongue_mirror.view.draw import fill_into, fit_into, meter, shared_text
+from tongue_mirror.view.text import Box, TextLayer, TextStyle, TypeScale
 
 TONGUE_COLOR = (140, 90, 255)  # BGR pink
 LIP_COLOR = (80, 220, 255)
+FITS = ("crop", "letterbox")
+FACE_FOLLOW = 0.15  # share of the way the crop centre moves to the face per frame (no jitter)
 
 
 @dataclass(frozen=True)
@@ -32,30 +35,66 @@ class CameraView:
 
 
 class CameraPanel:
-    """Renders a `CameraView` into a panel of fixed size; never touches a window."""
+    """Renders a `CameraView` into a panel; never touches a window.
 
-    def __init__(self, size: tuple[int, int]) -> None:
+    Sources of any aspect ratio fill the panel: cropped around the face by default ("crop"), or
+    shown whole with bars ("letterbox"). Text sizes follow the canvas height, not the panel's.
+    """
+
+    def __init__(self, size: tuple[int, int], canvas_h: int | None = None, fit: str = "crop"
+                 ) -> None:
+        if fit not in FITS:
+            raise ValueError(f"fit must be one of {FITS}, not {fit!r}")
         self.size = size
+        self.fit = fit
+        self.type = TypeScale(canvas_h or round(size[1] * 1.5))
+        self.text = shared_text()
+        self.boxes: list[Box] = []  # text boxes of the last render, in panel coordinates
+        self._centre: tuple[float, float] | None = None
 
-    def render(self, view: CameraView) -> np.ndarray:
-        """The panel image (BGR uint8, size as given)."""
+    def render(self, view: CameraView, size: tuple[int, int] | None = None) -> np.ndarray:
+        """The panel image (BGR uint8) at `size` (default the panel's own)."""
+        size = size or self.size
         image = view.image
         if image.ndim == 2:
             image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
         if view.mirror:
             image = image[:, ::-1]
-        canvas, scale, (ox, oy) = fit_into(image, self.size)
-        _w, h = self.size
+        if self.fit == "crop":
+            canvas, scale, (ox, oy) = fill_into(image, size, self._crop_centre(view, image))
+        else:
+            canvas, scale, (ox, oy) = fit_into(image, size)
+        layer = TextLayer(self.text, canvas)
         if view.overlay and view.face is not None:
             self._draw_face(canvas, view, scale, ox, oy, image.shape[1])
-        if view.overlay:
-            self._draw_readout(canvas, view)
-        if view.face is None:
-            msg = "no face: look at the camera"
-            put_text(canvas, msg, (16, h - 52), 0.7, (120, 200, 255), 1)
+        inset_w = self._draw_readout(layer, view, size) if view.overlay else 0
+        w, h = size
+        m = max(6, self.type.small // 2)
         if view.note:
-            put_text(canvas, view.note, (16, 30), 0.6, (120, 230, 255), 1)
+            layer.draw(view.note, TextStyle(self.type.small, (120, 230, 255)), (m, m), "lt",
+                       max_w=w - inset_w - 3 * m)
+        if view.face is None:
+            style = TextStyle(self.type.body, (120, 200, 255), True, outline=None,
+                              plate=(25, 25, 25))
+            layer.draw("no face: look at the camera", style, (w // 2, h * 2 // 5), "mm",
+                       max_w=w - 2 * m)
+        self.boxes = layer.boxes
         return canvas
+
+    def _crop_centre(self, view: CameraView, image: np.ndarray) -> tuple[float, float]:
+        """Follows the face's centre (mirrored like the image), eased so the crop does not jump."""
+        ih, iw = image.shape[:2]
+        target = (iw / 2, ih / 2) if self._centre is None else self._centre
+        if view.face is not None:
+            x0, y0, x1, y1 = view.face.bbox
+            cx = (x0 + x1) / 2
+            target = (iw - 1 - cx if view.mirror else cx, (y0 + y1) / 2)
+            if self._centre is not None:
+                k = FACE_FOLLOW
+                target = (self._centre[0] + k * (target[0] - self._centre[0]),
+                          self._centre[1] + k * (target[1] - self._centre[1]))
+        self._centre = target
+        return target
 
     def _draw_face(self, canvas: np.ndarray, view: CameraView, scale: float, ox: int, oy: int,
                    src_w: int) -> None:
@@ -76,10 +115,14 @@ class CameraPanel:
         cv2.rectangle(canvas, (int(x0), int(y0)), (int(x1), int(y1)), color, 2 if out else 1,
                       cv2.LINE_AA)
 
-    def _draw_readout(self, canvas: np.ndarray, view: CameraView) -> None:
-        """Mouth patch inset, probability meter with thresholds, and the big state word."""
-        w, h = self.size
-        pad = 12
+    def _draw_readout(self, layer: TextLayer, view: CameraView, size: tuple[int, int]) -> int:
+        """Mouth patch inset, probability meter with thresholds, and the big state word; returns
+        the width the inset takes from the top right corner."""
+        canvas = layer.image
+        w, h = size
+        pad = max(8, self.type.small // 2)
+        small = TextStyle(self.type.small, (220, 220, 220))
+        inset_w = 0
         if view.mouth_patch is not None and view.mouth_patch.size:
             patch = view.mouth_patch
             if view.mirror:
@@ -92,11 +135,13 @@ class CameraPanel:
             x = w - pw - pad
             canvas[pad:pad + ph, x:x + pw] = inset
             cv2.rectangle(canvas, (x - 1, pad - 1), (x + pw, pad + ph), (220, 220, 220), 1)
-            put_text(canvas, "mouth", (x, pad + ph + 18), 0.45, (220, 220, 220))
-        bar_w = min(260, w // 2)
-        y = h - 30
-        put_text(canvas, "tongue", (pad, y - 8), 0.55)
-        meter(canvas, pad, y, bar_w, 14, view.reading.probability,
+            layer.draw("mouth", small, (x + pw // 2, pad + ph + 2), "mt")
+            inset_w = pw + pad
+        bar_w = min(round(self.type.canvas_h * 0.36), w // 2)
+        bar_h = max(10, self.type.small * 2 // 3)
+        y = h - pad - bar_h
+        layer.draw("tongue", small, (pad, y - 2), "lb")
+        meter(canvas, pad, y, bar_w, bar_h, view.reading.probability,
               TONGUE_COLOR if view.tongue.is_out else (180, 180, 180),
               (view.off_threshold, view.on_threshold))
         if view.tongue.is_out:
@@ -106,4 +151,6 @@ class CameraPanel:
                 if view.mirror and side in ("left", "right"):
                     side = "right" if side == "left" else "left"
                 label = f"TONGUE OUT ({side})"
-            put_text(canvas, label, (pad + bar_w + 16, y + 14), 0.8, TONGUE_COLOR, 2)
+            layer.draw(label, TextStyle(self.type.body, TONGUE_COLOR, True),
+                       (pad + bar_w + pad, y + bar_h), "lb", max_w=w - bar_w - 3 * pad)
+        return inset_w

@@ -1,19 +1,38 @@
-"""Lays the panels out on one canvas and draws the HUD: the picture that is shown and recorded."""
+"""Lays the panels out on one canvas and draws two layers of text: the audience's and the operator's.
+
+The audience layer (panels, mode label, prompt, banner, optional title) is what recordings and
+replays carry; the screen adds the operator's layer (key bar or help, fps, REC, paths, PAUSED).
+All text sits inside the baby's panel or inside its own panel, so nothing crosses the seam between
+camera and baby or covers the traces.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
 
-from tongue_mirror.view.draw import put_text, text_width
+from tongue_mirror.view.draw import shared_text
+from tongue_mirror.view.text import Box, TextLayer, TextStyle, TypeScale
 
 LAYOUTS = ("composed", "avatar")
 
-HELP_KEYS = ("q quit", "space pause", "f fullscreen", "m mirror", "o overlay", "r record",
-             "b last 20s", "s snapshot", "n next person", "c calibrate", "i infant/adult",
-             "[ ] inhibition", "h help")
+HELP_KEYS = (("q / Esc", "quit"), ("space", "pause"), ("f", "fullscreen"), ("m", "mirror"),
+             ("o", "overlay on/off"), ("r", "record on/off"), ("b", "save the last 20 s"),
+             ("s", "snapshot"), ("n", "next person"), ("c", "calibrate"),
+             ("i", "infant / adult"), ("[  ]", "inhibition - / +"), ("h", "this help"))
+MESSAGE_LINES = 2  # the operator's message: a path wraps onto a second line, then is elided
+KEY_BAR = "h help   space pause   r record   b replay   f fullscreen   q quit"
+
+LABEL = (235, 235, 235)
+PROMPT = (180, 240, 255)
+BANNER = (255, 240, 180)
+OPERATOR = (200, 255, 200)
+MESSAGE = (120, 255, 255)
+REC_RED = (60, 60, 255)
+PLATE = (25, 25, 25)
+NOTE = (120, 230, 255)
 
 
 @dataclass(frozen=True)
@@ -39,6 +58,13 @@ class Layout:
         cam_h = min(h * 2 // 3, left * 3 // 4)
         return Layout(size, (0, 0, left, cam_h), (left, 0, w - left, h), (0, cam_h, left, h - cam_h))
 
+    def without_neural(self) -> Layout:
+        """The same canvas with the camera taking the neural panel's place (overlay off)."""
+        if self.camera is None or self.neural is None:
+            return self
+        x, y, w, _ = self.camera
+        return replace(self, camera=(x, y, w, self.size[1]), neural=None)
+
 
 @dataclass(frozen=True)
 class Hud:
@@ -47,77 +73,173 @@ class Hud:
     fps: float = 0.0
     latency_ms: float | None = None
     recording_s: float | None = None  # seconds recorded so far, None when not recording
-    message: str | None = None  # transient, e.g. "saved …"
-    prompt: str | None = None  # big, for the audience, e.g. "stick your tongue out at the baby"
-    status: str | None = None  # small, e.g. "infant · inhibition 0.20"
-    show_help: bool = True
+    message: str | None = None  # operator, transient, e.g. "saved …" (never recorded)
+    prompt: str | None = None  # audience, big, e.g. "stick your tongue out at the baby"
+    status: str | None = None  # audience, small, e.g. "infant - inhibition 0.20"
+    show_help: bool = True  # the operator's key bar
     paused: bool = False
+    banner: str | None = None  # audience, transient, e.g. "adult mode: ..."
+    title: str | None = None  # audience, an optional small title line
+    help_open: bool = False  # the operator's full key list over the baby
+    note: str | None = None  # audience, small, under the label, e.g. "playing a synthetic clip"
+
+
+@dataclass(frozen=True)
+class Picture:
+    """One frame twice: what the audience (and recordings) see, and what the screen shows."""
+
+    audience: np.ndarray
+    screen: np.ndarray
+    boxes: tuple[Box, ...] = field(default=())  # every text box on the screen picture
 
 
 class Compositor:
-    """Pastes rendered panels into their rectangles and draws the HUD."""
+    """Pastes rendered panels into their rectangles and draws the two text layers."""
 
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
+        self.text = shared_text()
+        self.type = TypeScale(layout.size[1])
         self._canvas = np.zeros((layout.size[1], layout.size[0], 3), np.uint8)
 
     def compose(self, avatar: np.ndarray, camera: np.ndarray | None = None,
-                neural: np.ndarray | None = None, hud: Hud = Hud()) -> np.ndarray:
-        """A new canvas image (BGR uint8) with every panel and the HUD."""
+                neural: np.ndarray | None = None, hud: Hud = Hud(),
+                layout: Layout | None = None) -> np.ndarray:
+        """The screen picture (BGR uint8): every panel and both text layers."""
+        return self.compose_layers(avatar, camera, neural, hud, layout).screen
+
+    def compose_layers(self, avatar: np.ndarray, camera: np.ndarray | None = None,
+                       neural: np.ndarray | None = None, hud: Hud = Hud(),
+                       layout: Layout | None = None, panel_boxes: tuple[Box, ...] = ()
+                       ) -> Picture:
+        """Audience and screen pictures; `layout` overrides the panel rectangles (overlay off)."""
+        layout = layout or self.layout
         canvas = self._canvas.copy()
-        for rect, img in ((self.layout.camera, camera), (self.layout.avatar, avatar),
-                          (self.layout.neural, neural)):
+        for rect, img in ((layout.camera, camera), (layout.avatar, avatar),
+                          (layout.neural, neural)):
             if rect is None or img is None:
                 continue
             x, y, w, h = rect
             if img.shape[:2] != (h, w):
                 img = cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA)
             canvas[y:y + h, x:x + w] = img[..., :3]
-        self._draw_hud(canvas, hud)
-        return canvas
+        audience = TextLayer(self.text, canvas)
+        free = self._draw_audience(audience, hud)
+        screen = TextLayer(self.text, canvas.copy())
+        screen.boxes = list(audience.boxes)
+        self._draw_operator(screen, hud, free)
+        return Picture(canvas, screen.image, tuple(panel_boxes) + tuple(screen.boxes))
 
-    def _draw_hud(self, canvas: np.ndarray, hud: Hud) -> None:
-        """Corner figures, recording dot, prompt, message and the key strip."""
-        w, h = self.layout.size
-        big = max(0.6, h / 720.0)
-        corner = f"{hud.fps:4.1f} fps"
-        if hud.latency_ms is not None:
-            corner += f"  {hud.latency_ms:3.0f} ms"
-        strip_h = int(26 * big) if hud.show_help else 0
-        if hud.fps > 0:
-            put_text(canvas, corner, (w - text_width(corner, 0.5 * big) - 12, h - strip_h - 10),
-                     0.5 * big, (200, 255, 200))
-        if hud.status:
-            ax, _, aw, _ = self.layout.avatar
-            put_text(canvas, hud.status, (ax + 12, int(28 * big)), 0.55 * big, (230, 230, 230))
+    # ---- geometry ----------------------------------------------------------------------------
+    def _margin(self) -> int:
+        return max(6, round(self.layout.size[1] * 0.015))
+
+    def _operator_band(self) -> int:
+        """Height kept free at the bottom of the baby's panel for the key bar and messages."""
+        line = self.text.measure("Hg", self._style(self.type.small, LABEL, plate=True))[1]
+        return MESSAGE_LINES * line + line + 3 * self._margin()
+
+    def _style(self, px: int, color, bold: bool = False, plate: bool = False) -> TextStyle:
+        if plate:
+            return TextStyle(px, color, bold, outline=None, plate=PLATE)
+        return TextStyle(px, color, bold)
+
+    # ---- audience ----------------------------------------------------------------------------
+    def _draw_audience(self, layer: TextLayer, hud: Hud) -> tuple[int, int]:
+        """Title and mode label at the top of the baby's panel, prompt and banner above the band;
+        returns the (top, bottom) rows left free between them."""
+        ax, ay, aw, ah = self.layout.avatar
+        m = self._margin()
+        y = ay + m
+        for text, px in ((hud.title, self.type.small), (hud.status, self.type.body),
+                         (hud.note, self.type.small)):
+            if text:
+                color = NOTE if text is hud.note else LABEL
+                box = layer.draw(text, self._style(px, color, bold=text is hud.status),
+                                 (ax + m, y), "lt", max_w=aw * 2 // 3 - 2 * m)
+                y = box.y + box.h + m // 2
+        bottom = ay + ah - self._operator_band()
+        for text, color, px in ((hud.banner, BANNER, self.type.body),
+                                (hud.prompt, PROMPT, self.type.prompt)):
+            if text:
+                bottom = self._draw_block(layer, text, self._style(px, color, bold=True),
+                                          ax + aw // 2, bottom, aw - 2 * m) - m
+        return y, bottom
+
+    def _draw_block(self, layer: TextLayer, text: str, style: TextStyle, cx: int, bottom: int,
+                    max_w: int, max_lines: int = 3) -> int:
+        """Wrapped lines centred on cx, the last one ending at `bottom`; returns the top."""
+        lines = self.text.wrap(text, style, max_w, max_lines)
+        line_h = self.text.measure("Hg", style)[1]
+        top = bottom - line_h * len(lines)
+        for i, line in enumerate(lines):
+            layer.draw(line, style, (cx, top + i * line_h), "mt", max_w=max_w)
+        return top
+
+    # ---- operator ----------------------------------------------------------------------------
+    def _draw_operator(self, layer: TextLayer, hud: Hud, free: tuple[int, int]) -> None:
+        """Counters and REC top right, message and key bar in the band, PAUSED and help centred."""
+        ax, ay, aw, ah = self.layout.avatar
+        m = self._margin()
+        small = self.type.small
+        top = ay + m
         if hud.recording_s is not None:
-            x = w - int(150 * big)
-            y = int(30 * big)
-            cv2.circle(canvas, (x, y - int(7 * big)), int(10 * big), (0, 0, 255), -1, cv2.LINE_AA)
             mins, secs = divmod(int(hud.recording_s), 60)
-            put_text(canvas, f"REC {mins:02d}:{secs:02d}", (x + int(18 * big), y), 0.7 * big,
-                     (80, 80, 255), 2)
-        if hud.paused:
-            put_text(canvas, "PAUSED", (w // 2 - int(60 * big), h // 2), 1.2 * big,
-                     (255, 255, 255), 2)
-        if hud.prompt:
-            ax, ay, aw, ah = self.layout.avatar
-            scale = 0.9 * big
-            tw = text_width(hud.prompt, scale, 2)
-            if tw > aw - 20:
-                scale *= (aw - 20) / tw
-                tw = text_width(hud.prompt, scale, 2)
-            put_text(canvas, hud.prompt, (ax + (aw - tw) // 2, ay + ah - int(70 * big)), scale,
-                     (255, 240, 180), 2)
+            box = layer.draw(f"REC {mins:02d}:{secs:02d}", self._style(self.type.body, REC_RED, True),
+                             (ax + aw - m, top), "rt")
+            r = max(5, box.h // 4)
+            cv2.circle(layer.image, (box.x - r - m // 2, box.y + box.h // 2), r, (0, 0, 255), -1,
+                       cv2.LINE_AA)
+            top = box.y + box.h + m // 2
+        if hud.fps > 0:
+            corner = f"{hud.fps:4.1f} fps"
+            if hud.latency_ms is not None:
+                corner += f"  {hud.latency_ms:3.0f} ms"
+            box = layer.draw(corner, self._style(small, OPERATOR), (ax + aw - m, top), "rt")
+            top = box.y + box.h
+        free = (max(free[0], top) + m, free[1])
+        band_bottom = ay + ah - m
+        if hud.show_help and not hud.help_open:
+            box = layer.draw(KEY_BAR, self._style(small, LABEL, plate=True),
+                             (ax + aw // 2, band_bottom), "mb", max_w=aw - 2 * m)
+            band_bottom = box.y - m // 2
         if hud.message:
-            scale = 0.6 * big
-            tw = text_width(hud.message, scale)
-            put_text(canvas, hud.message, (max(8, (w - tw) // 2), h - int(44 * big)), scale,
-                     (120, 255, 255))
-        if hud.show_help:
-            strip = "   ".join(HELP_KEYS)
-            scale = 0.42 * big
-            while text_width(strip, scale) > w - 240 and scale > 0.3:
-                scale -= 0.02
-            cv2.rectangle(canvas, (0, h - int(26 * big)), (w, h), (30, 30, 30), -1)
-            put_text(canvas, strip, (10, h - int(9 * big)), scale, (230, 230, 230), shadow=False)
+            self._draw_block(layer, hud.message, self._style(small, MESSAGE, plate=True),
+                             ax + aw // 2, band_bottom, aw - 2 * m, MESSAGE_LINES)
+        if hud.help_open:
+            self._draw_help(layer, free)
+        elif hud.paused:
+            style = TextStyle(self.type.headline, (255, 255, 255), True, outline=None, plate=PLATE)
+            middle = ay + ah // 2
+            half = self.text.measure("PAUSED", style)[1] // 2
+            middle = min(max(middle, free[0] + half), free[1] - half)  # centred, clear of labels
+            layer.draw("PAUSED", style, (ax + aw // 2, middle), "mm", max_w=aw - 2 * m)
+
+    def _draw_help(self, layer: TextLayer, free: tuple[int, int]) -> None:
+        """The key list on a dark plate between the baby's labels (smaller type when tight)."""
+        ax, _ay, aw, _ah = self.layout.avatar
+        m = self._margin()
+        top, bottom = free
+        for px, columns in ((self.type.body, 1), (self.type.small, 1), (self.type.small, 2)):
+            key_style = self._style(px, (180, 240, 255), bold=True)
+            what_style = self._style(px, LABEL)
+            line_h = self.text.measure("Hg", key_style)[1]
+            rows = -(-len(HELP_KEYS) // columns)
+            key_w = max(self.text.measure(k, key_style)[0] for k, _ in HELP_KEYS)
+            what_w = max(self.text.measure(w, what_style)[0] for _, w in HELP_KEYS)
+            col_w = key_w + what_w + 2 * m
+            if line_h * rows + 2 * m <= bottom - top and col_w * columns + m <= aw - 2 * m:
+                break
+        box_w = min(aw - 2 * m, col_w * columns + m)
+        box_h = min(bottom - top, line_h * rows + 2 * m)
+        x0, y0 = ax + (aw - box_w) // 2, top + (bottom - top - box_h) // 2
+        region = layer.image[y0:y0 + box_h, x0:x0 + box_w]
+        region[:] = (region.astype(np.uint16) * 3 // 10).astype(np.uint8) + 10
+        for i, (key, what) in enumerate(HELP_KEYS):
+            col, row = divmod(i, rows)
+            x, y = x0 + m + col * col_w, y0 + m + row * line_h
+            if y + line_h > y0 + box_h:
+                continue  # a screen too small for the whole list keeps what fits
+            layer.draw(key, key_style, (x, y))
+            layer.draw(what, what_style, (x + key_w + m, y),
+                       max_w=min(what_w, x0 + box_w - x - key_w - 2 * m))

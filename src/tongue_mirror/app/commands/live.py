@@ -28,6 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="start recording to this file at once")
     p.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR,
                    help=f"where recordings, replays and snapshots go (default ./{DEFAULT_OUT_DIR})")
+    p.add_argument("--title", default=None,
+                   help="a small title line shown to the audience and kept in recordings")
     p.add_argument("--max-frames", type=int, default=None, help=argparse.SUPPRESS)
     add_run_options(p)
     p.set_defaults(handler=run)
@@ -44,9 +46,9 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("no display found (no screen here): use `tongue-mirror process VIDEO` "
                         "to run headless")
     config = LiveConfig(run=run_config_from(args), out_dir=args.out_dir, record=args.record,
-                        max_frames=args.max_frames)
+                        max_frames=args.max_frames, title=args.title)
     feed = open_feed(args.camera, args.source, args.resolution)
     if feed.note:
         print(f"tongue-mirror: {feed.note}")
-    with feed, Window(fullscreen=args.fullscreen) as window:
+    with feed, Window(fullscreen=args.fullscreen, size=config.run.canvas_size) as window:
         return LiveApp(config, feed, window).run()
