@@ -30,6 +30,7 @@ from tongue_mirror.values import FrameResult
 from tongue_mirror.view.compositor import Hud, Layout
 from tongue_mirror.view.presenter import Presenter, ViewOptions
 from tongue_mirror.view.prompts import stage_prompt
+from tongue_mirror.view.story import Story
 
 MESSAGE_S = 4.0
 
@@ -73,6 +74,7 @@ class LiveApp:
         self.mirror = config.run.mirror
         self.overlay = True
         self.show_help = True
+        self.story = Story()
         self.paused = False
         self.quit = False
         self.fps = FpsCounter()
@@ -220,9 +222,22 @@ class LiveApp:
             circuit.set_mode(mode)
             self.say(f"{mode} mode: " + ("the baby imitates you" if mode == "infant"
                                           else "mirror neurons fire, the body stays still"))
+        elif ch == "t":
+            self.next_story_card()
         elif ch in "[]" and ch and circuit is not None:
             value = circuit.nudge_inhibition(-0.1 if ch == "[" else 0.1)
             self.say(f"inhibition {value:.2f}")
+
+    def next_story_card(self) -> None:
+        """Story mode: the next card over the panel (off after the last), switching the mode it shows."""
+        circuit = self.pipeline.circuit if self.pipeline else None
+        self.story = self.story.next(circuit.mode if circuit is not None else "")
+        card = self.story.card
+        if card is not None:
+            self.overlay = True  # the cards are drawn over the neural panel
+        mode = card.mode if card is not None else self.story.mode_before
+        if circuit is not None and mode in MODES:
+            circuit.set_mode(mode)
 
     def next_person(self) -> None:
         """Clears per-person state: gesture, circuit, calibration, traces."""
@@ -295,7 +310,8 @@ class LiveApp:
             self.frames += 1
             prompt = self._calibrate(result) or stage_prompt(result)
             options = ViewOptions(mirror=self.mirror, overlay=self.overlay, note=self.feed.note,
-                                  puppet=self.run_config.avatar == "puppet")
+                                  puppet=self.run_config.avatar == "puppet",
+                                  story=self.story.card, story_position=self.story.position)
             canvas = self.presenter.render(result, self._hud(prompt), options)
             self.last_canvas = canvas
             self.fps.tick(frame.capture_time)

@@ -13,7 +13,7 @@ LAYOUTS = ("composed", "avatar")
 
 HELP_KEYS = ("q quit", "space pause", "f fullscreen", "m mirror", "o overlay", "r record",
              "b last 20s", "s snapshot", "n next person", "c calibrate", "i infant/adult",
-             "[ ] inhibition", "h help")
+             "[ ] inhibition", "t story", "h help")
 
 
 @dataclass(frozen=True)

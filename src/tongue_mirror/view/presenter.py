@@ -12,6 +12,7 @@ from tongue_mirror.view.avatar_renderer import AvatarRenderer
 from tongue_mirror.view.camera_panel import CameraPanel, CameraView
 from tongue_mirror.view.compositor import Compositor, Hud, Layout
 from tongue_mirror.view.neural_panel import NeuralPanel
+from tongue_mirror.view.story import Card
 
 ATTRACT_PROMPT = "stick your tongue out at the baby!"
 
@@ -24,6 +25,8 @@ class ViewOptions:
     overlay: bool = True
     note: str | None = None  # e.g. "no camera: playing a synthetic sample"
     puppet: bool = False
+    story: Card | None = None  # the story-mode card over the neural panel
+    story_position: str = ""  # e.g. "2/4"
 
 
 class Presenter:
@@ -56,7 +59,7 @@ class Presenter:
                 on_threshold=self.gesture.on_threshold, off_threshold=self.gesture.off_threshold,
                 mirror=options.mirror, overlay=options.overlay, note=options.note))
         if self.neural is not None and options.overlay:
-            neural = self.neural.render(result.neural)
+            neural = self.neural.render(result.neural, options.story, options.story_position)
         elif self.neural is not None:
             self.neural.update(result.neural)
         if result.attract and hud.prompt is None:
