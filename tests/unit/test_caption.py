@@ -111,14 +111,19 @@ def test_hysteresis_ignores_flicker_around_the_threshold():
     assert machine.caption.kind == SEEING
 
 
-def test_stays_on_the_channel_it_talks_about():
+def test_stays_on_the_channel_it_talks_about_but_a_tongue_wins():
     machine = CaptionMachine()
-    tongue = Levels({"tongue": 0.9, "jaw": 0.0, "lips": 0.0}, {"tongue": 0.9, "jaw": 0.0, "lips": 0.0})
+    lips = Levels({"tongue": 0.0, "jaw": 0.0, "lips": 0.9}, {"tongue": 0.0, "jaw": 0.0, "lips": 0.9})
     for i in range(60):
-        machine.update(i / 30, tongue)
-    both = Levels({"tongue": 0.9, "jaw": 1.0, "lips": 0.0}, {"tongue": 0.9, "jaw": 1.0, "lips": 0.0})
+        machine.update(i / 30, lips)
+    both = Levels({"tongue": 0.0, "jaw": 1.0, "lips": 0.9}, {"tongue": 0.0, "jaw": 1.0, "lips": 0.9})
     for i in range(60, 200):
-        assert machine.update(i / 30, both).channel == "tongue"
+        assert machine.update(i / 30, both).channel == "lips"
+    # a tongue out opens the mouth too: the caption names the tongue
+    tongue = Levels({"tongue": 0.7, "jaw": 1.0, "lips": 0.0}, {"tongue": 0.5, "jaw": 1.0, "lips": 0.0})
+    for i in range(200, 300):
+        machine.update(i / 30, tongue)
+    assert machine.caption.channel == "tongue"
 
 
 def test_time_going_backwards_starts_afresh():

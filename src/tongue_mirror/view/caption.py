@@ -31,6 +31,7 @@ WORDS = {
 }
 
 IDLE, SEEING, COPYING, SELF = "idle", "seeing", "copying", "self"
+PRIORITY = ("tongue",)  # named before the others when active together
 KINDS = (IDLE, SEEING, COPYING, SELF)
 
 
@@ -101,8 +102,8 @@ class CaptionConfig:
     seen_off: float = 0.25
     moving_on: float = 0.3
     moving_off: float = 0.1
-    settle_s: float = 0.3  # a new caption must be wanted this long before it shows
-    hold_s: float = 1.5  # a shown caption stays at least this long
+    settle_s: float = 0.2  # a new caption must be wanted this long before it shows
+    hold_s: float = 1.2  # a shown caption stays at least this long (<= 50 changes a minute)
 
     def __post_init__(self) -> None:
         if not (0.0 <= self.seen_off < self.seen_on <= 1.0):
@@ -161,6 +162,11 @@ class CaptionMachine:
         return Caption()
 
     def _pick(self, active: set[str], level: Mapping[str, float]) -> str:
+        """The headline gesture: a tongue out opens the mouth too, so the tongue wins; then the
+        channel already shown; then the strongest."""
+        for c in PRIORITY:
+            if c in active:
+                return c
         if self.caption.channel in active:
             return self.caption.channel
         return max(sorted(active), key=lambda c: level.get(c, 0.0))
