@@ -194,3 +194,23 @@ def test_golden_rule_catches_a_wrong_tongue(golden: str, pose: AvatarPose) -> No
     assert expected is not None
     wrong = AvatarRenderer(GOLDEN_SIZE).render(pose)
     assert off_pixels(expected, wrong) > GOLDEN_MAX_FRACTION
+
+
+def test_half_out_tongue_comes_out_between_the_lips(renderer: AvatarRenderer) -> None:
+    """Root hidden under the upper lip, lips showing either side, narrower towards the tip."""
+    for ext in (0.2, 0.35, 0.6):
+        pose = AvatarPose(tongue_extension=ext, tongue_direction=(0.0, 1.0))
+        img = renderer.render(pose)
+        geo = renderer.geometry(pose)
+        mask = tongue_mask(img)
+        ys, xs = np.nonzero(mask)
+        assert ys.size > 0
+        # nothing of the tongue above the upper lip's inner edge: its root is behind the lip
+        assert ys.min() >= geo.upper_lip_y - 1, ext
+        # the mouth is wider than the tongue: lip and cavity show left and right of it
+        left, right = geo.mouth_center[0] - geo.mouth_width / 2, geo.mouth_center[0] + geo.mouth_width / 2
+        assert xs.min() > left + 0.15 * geo.mouth_width and xs.max() < right - 0.15 * geo.mouth_width
+        # tapering: the tongue is narrower near its tip than where it leaves the lips
+        rows = np.unique(ys)
+        width = [int(mask[y].sum()) for y in rows]
+        assert width[-max(2, len(rows) // 6)] < max(width), ext
