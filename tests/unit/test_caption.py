@@ -104,7 +104,7 @@ def test_hysteresis_ignores_flicker_around_the_threshold():
     machine = CaptionMachine()
     kinds = set()
     for i in range(300):
-        seen = 0.55 if i % 2 else 0.3  # above on, then between off and on: stays on
+        seen = 0.4 if i % 2 else 0.2  # above on, then between off and on: stays on
         lv = Levels({"tongue": seen, "jaw": 0.0, "lips": 0.0}, dict.fromkeys(CHANNELS, 0.0))
         kinds.add(machine.update(i / 30, lv).kind)
     assert kinds == {IDLE, SEEING}

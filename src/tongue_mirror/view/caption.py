@@ -98,8 +98,8 @@ def _activation(state: NeuralState, population: str, channel: str) -> float:
 class CaptionConfig:
     """Hysteresis thresholds (0..1 levels) and timing (s) of the caption."""
 
-    seen_on: float = 0.5
-    seen_off: float = 0.25
+    seen_on: float = 0.35
+    seen_off: float = 0.15
     moving_on: float = 0.3
     moving_off: float = 0.1
     settle_s: float = 0.2  # a new caption must be wanted this long before it shows
