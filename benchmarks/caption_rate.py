@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import math
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def states(path: Path, params: CircuitParams) -> list[tuple[NeuralState, str]]:
 
 
 def changes(values: list[str]) -> int:
-    return sum(a != b for a, b in zip(values, values[1:], strict=False))
+    return sum(a != b for a, b in itertools.pairwise(values))
 
 
 def main() -> None:
@@ -59,8 +60,9 @@ def main() -> None:
         old = changes([phase for _, phase in rows])
         new = changes(shown)
         kinds = sorted(set(shown), key=shown.index)
-        per_min = (lambda n: n / minutes) if minutes > 0 else (lambda n: math.nan)
-        print(f"{path.name[:44]:<44} {minutes:>7.2f} {per_min(old):>8.1f} {per_min(new):>8.1f}  "
+        old_rate = old / minutes if minutes > 0 else math.nan
+        new_rate = new / minutes if minutes > 0 else math.nan
+        print(f"{path.name[:44]:<44} {minutes:>7.2f} {old_rate:>8.1f} {new_rate:>8.1f}  "
               f"{' | '.join(kinds)}")
 
 

@@ -377,14 +377,16 @@ class NeuralPanel:
         return (0, y, w - 1, y + self._lane_h - 1)
 
     def card_box(self, card: Card) -> tuple[int, int, int, int]:
-        """Where the card goes: the larger free band above or below its target."""
-        w, h = self.size
+        """Where the card goes: the larger free band above or below its target, never over the
+        inhibition bar (it shows the mode the cards switch; the key bar may cover that band)."""
+        w = self.size[0]
+        bottom = self._top + self._plot_h
         m = round(6 * self._u)
-        gap = round(14 * self._u)  # room for the arrow
+        gap = round(10 * self._u)  # room for the arrow
         _, ty0, _, ty1 = self.target_box(card)
-        if ty0 - gap > h - ty1 - gap:
+        if ty0 - gap > bottom - ty1 - gap:
             return (m, m, w - m, ty0 - gap)
-        return (m, ty1 + gap, w - m, h - m)
+        return (m, ty1 + gap, w - m, bottom)
 
     def _draw_card(self, out: np.ndarray, card: Card, position: str) -> None:
         u = self._u
@@ -392,8 +394,7 @@ class NeuralPanel:
         tx0, ty0, tx1, ty1 = self.target_box(card)
         cv2.rectangle(out, (tx0 + 1, ty0), (tx1 - 1, ty1), colour, max(2, round(2.5 * u)))
         x0, y0, x1, y1 = self.card_box(card)
-        region = out[y0:y1, x0:x1]
-        region[:] = (region * 0.05 + np.array(CARD_BACKGROUND) * 0.95).astype(np.uint8)
+        out[y0:y1, x0:x1] = CARD_BACKGROUND  # opaque: text underneath would ghost through
         cv2.rectangle(out, (x0, y0), (x1 - 1, y1 - 1), colour, max(2, round(2 * u)))
         # The arrow from the card's edge to its target, a third of the way in (past the labels).
         ax = x0 + (x1 - x0) // 3
@@ -403,24 +404,24 @@ class NeuralPanel:
             start, end = (ax, y0), (ax, ty1 + 1)
         cv2.arrowedLine(out, start, end, colour, max(2, round(3 * u)), cv2.LINE_AA,
                         tipLength=0.45)
-        pad = round(10 * u)
+        pad = round(7 * u)
         rows = 1 + len(card.lines)
         height = y1 - y0 - 2 * pad
-        line_px = min(self._caption_px * 1.0, height / (rows * 1.45 + 0.2))
+        line_px = min(self._caption_px * 1.0, height / (rows * 1.3 + 0.2))
         title_px = min(self._caption_px * 1.15, line_px * 1.15)
         room = x1 - x0 - 2 * pad
         title_scale = _fit(card.title, title_px, room - round(40 * u))
         body_scale = min(_fit(line, line_px, room) for line in card.lines)
         y = y0 + pad + round(title_px)
-        put_text(out, card.title, (x0 + pad, y), title_scale, colour, 2)
+        put_text(out, card.title, (x0 + pad, y), title_scale, colour, 2, shadow=False)
         if position:
             s = self._small_px / CAP_PX_PER_SCALE
             put_text(out, position, (x1 - pad - text_width(position, s), y0 + pad + round(10 * u)),
-                     s, GREY, 1)
+                     s, GREY, 1, shadow=False)
         step = (y1 - pad - y) / max(len(card.lines), 1)
         for i, line in enumerate(card.lines):
             put_text(out, line, (x0 + pad, round(y + step * (i + 1) - step * 0.2)), body_scale,
-                     WHITE, 1)
+                     WHITE, 1, shadow=False)
 
     @staticmethod
     def _card_colour(card: Card) -> tuple[int, int, int]:
