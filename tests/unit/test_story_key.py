@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
+from pathlib import Path
 from types import SimpleNamespace
 
+from tongue_mirror.app.commands.live import register
 from tongue_mirror.app.live import LiveApp, LiveConfig
 from tongue_mirror.core.circuit import MirrorCircuit
 from tongue_mirror.view.compositor import HELP_KEYS
@@ -32,3 +35,8 @@ def test_t_steps_through_the_story_switching_modes_and_restoring_the_last():
 
 def test_story_key_is_listed():
     assert "t story" in HELP_KEYS
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "`t` story mode" in readme
+    sub = argparse.ArgumentParser().add_subparsers()
+    register(sub)
+    assert "t story mode" in " ".join(sub.choices["live"].description.split())
