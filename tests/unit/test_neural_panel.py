@@ -94,6 +94,21 @@ def test_adult_caption_says_watching_and_never_copying():
     assert seen == {IDLE, SEEING}
 
 
+def test_held_tongue_out_reads_copies_you_all_along_and_the_adult_holds_still():
+    """25 s of tongue out with the real circuit: "copies you" throughout, never "that was me"."""
+    panel = NeuralPanel()
+    texts = []
+    for s in states("infant", 27.0, lambda t: 1.0 if t >= 1.0 else 0.0):
+        panel.update(s)
+        texts.append((s.t, panel.captions.caption.text(s.mode)))
+    held = {text for t, text in texts if t >= 2.5}
+    assert held == {"baby copies you: tongue out"}
+    adult = NeuralPanel()
+    for s in states("adult", 5.0, lambda t: 1.0 if t >= 1.0 else 0.0):
+        adult.update(s)
+    assert adult.captions.caption.text("adult") == "sees you: tongue out, but holds still"
+
+
 @pytest.mark.parametrize("channel", ["jaw", "lips"])
 def test_lanes_show_the_gesture_being_copied(channel):
     """Mouth opening and lip protrusion move the lanes too, and the caption names them."""

@@ -48,13 +48,13 @@ class Caption:
     channel: str = ""
 
     def text(self, mode: str = "infant") -> str:
-        """The words shown; an adult (high inhibition) watches and holds still."""
+        """The words shown; in adult mode (high inhibition) the baby watches and holds still."""
         if self.kind == IDLE:
-            return "baby is watching you" if mode != "adult" else "adult is watching you"
+            return "baby is watching you" if mode != "adult" else "watching you (adult mode)"
         w = words_for(self.channel)
         if self.kind == SEEING:
             if mode == "adult":
-                return f"adult watches you {w.watch}, holds still"
+                return f"sees you: {w.short}, but holds still"
             return f"baby is watching you {w.watch}"
         if self.kind == COPYING:
             return f"baby copies you: {w.short}"
