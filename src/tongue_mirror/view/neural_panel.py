@@ -334,7 +334,7 @@ class NeuralPanel:
         scale = self._small_px / CAP_PX_PER_SCALE
         row = self._top + round(self._threshold_row(state))
         put_text(out, text, (self._gutter + round(6 * self._u), row - round(3 * self._u)), scale,
-                 WHITE, 1)
+                 WHITE, 1, shadow=False)
 
     def _draw_inhibition(self, out: np.ndarray, state: NeuralState) -> None:
         u = self._u
