@@ -24,6 +24,7 @@ GOLDEN_POSES = {
     "neutral": AvatarPose(),
     "tongue_down": AvatarPose(tongue_extension=1.0, tongue_direction=(0.0, 1.0)),
     "tongue_right": AvatarPose(tongue_extension=1.0, tongue_direction=(1.0, 0.0)),
+    "tongue_half": AvatarPose(tongue_extension=0.35, tongue_direction=(0.0, 1.0)),
     "open_blink_turn": AvatarPose(jaw_open=1.0, eye_open_left=0.0, eye_open_right=0.0,
                                   head_yaw=0.4, head_roll=0.2),
 }
