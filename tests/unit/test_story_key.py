@@ -40,3 +40,41 @@ def test_story_key_is_listed():
     sub = argparse.ArgumentParser().add_subparsers()
     register(sub)
     assert "t story mode" in " ".join(sub.choices["live"].description.split())
+
+
+class _Presenter:
+    def __init__(self):
+        self.rendered, self.recomposed = [], 0
+
+    def render(self, result, hud, options):
+        self.rendered.append(options.story)
+        return "canvas"
+
+    def recompose(self, hud):
+        self.recomposed += 1
+        return "canvas"
+
+
+class _Display:
+    def show(self, canvas, wait_ms=1):
+        return None
+
+    def is_open(self):
+        return True
+
+
+def test_paused_on_a_card_the_next_card_is_drawn():
+    feed = SimpleNamespace(info=SimpleNamespace(fps=30.0), problem=None, note=None)
+    app = LiveApp(LiveConfig(), feed, display=_Display())
+    pipeline = SimpleNamespace(circuit=MirrorCircuit())
+    app.pipeline = pipeline
+    app.presenter = _Presenter()
+    app.last_result = object()
+    app.paused = True
+    app.step(pipeline)
+    assert app.presenter.rendered == [] and app.presenter.recomposed == 1
+    app.handle_key(ord("t"))
+    app.step(pipeline)
+    app.step(pipeline)  # nothing changed: no redraw
+    assert app.presenter.rendered == [CARDS[0]]
+    app._replay_worker.close()

@@ -75,6 +75,7 @@ class LiveApp:
         self.overlay = True
         self.show_help = True
         self.story = Story()
+        self._drawn_story = self.story
         self.paused = False
         self.quit = False
         self.fps = FpsCounter()
@@ -289,6 +290,11 @@ class LiveApp:
                    message=problem or self._message(), prompt=prompt, status=status,
                    show_help=self.show_help, paused=self.paused)
 
+    def _options(self) -> ViewOptions:
+        return ViewOptions(mirror=self.mirror, overlay=self.overlay, note=self.feed.note,
+                           puppet=self.run_config.avatar == "puppet",
+                           story=self.story.card, story_position=self.story.position)
+
     def _record(self, canvas: np.ndarray, t: float) -> None:
         self._replay_worker.submit((canvas, t))  # JPEG-encoded beside the loop, not in it
         if self.recorder is not None:
@@ -309,15 +315,17 @@ class LiveApp:
             self.last_result = result
             self.frames += 1
             prompt = self._calibrate(result) or stage_prompt(result)
-            options = ViewOptions(mirror=self.mirror, overlay=self.overlay, note=self.feed.note,
-                                  puppet=self.run_config.avatar == "puppet",
-                                  story=self.story.card, story_position=self.story.position)
-            canvas = self.presenter.render(result, self._hud(prompt), options)
+            canvas = self.presenter.render(result, self._hud(prompt), self._options())
             self.last_canvas = canvas
             self.fps.tick(frame.capture_time)
             self._record(canvas, frame.t)
+        elif self.last_result is not None and self._drawn_story != self.story:
+            # paused on a story card: redraw the last frame with the new card
+            self.last_canvas = self.presenter.render(self.last_result, self._hud(None),
+                                                     self._options())
         else:  # paused, camera away, or not started: same panels, fresh HUD
             self.last_canvas = self.presenter.recompose(self._hud(None))
+        self._drawn_story = self.story
         key = self.display.show(self.last_canvas, 1 if frame is not None else 15)
         self.handle_key(key)
         if not self.display.is_open():
