@@ -90,14 +90,14 @@ class NeuralPanel:
     def _layout(self) -> None:
         w, h = self.size
         u = self._u
-        self._caption_px = round(20 * u)
-        self._chip_px = round(15 * u)
-        self._label_px = round(16 * u)
+        self._caption_px = round(23 * u)
+        self._chip_px = round(16 * u)
+        self._label_px = round(17 * u)
         self._small_px = round(10 * u)
-        self._top_caption = round(30 * u)
+        self._top_caption = round(32 * u)
         self._top = self._top_caption + round(24 * u)  # caption band + channel strip
         self._bottom = round(24 * u)  # inhibition band
-        self._gutter = max(round(w * 0.28), round(180 * u))
+        self._gutter = max(round(w * 0.29), round(186 * u))
         self._plot_w = w - self._gutter - round(6 * u)
         self._lane_h = (h - self._top - self._bottom) // len(LANES)
         self._plot_h = self._lane_h * len(LANES)
