@@ -17,9 +17,9 @@ from tongue_mirror.view.avatar_renderer import TEXT_INK, AvatarRenderer
 
 POSES: tuple[tuple[str, AvatarPose], ...] = (
     ("resting", AvatarPose(smile=0.15)),
-    # "Centre" is straight out: seen from the front, a tongue stuck straight out hangs over the lip.
-    ("tongue centre", AvatarPose(tongue_extension=0.7, tongue_direction=(0.0, 1.0),
-                                 brow_raise=0.4)),
+    # Half out: the tip between the lips, lying on the lower one, its root under the upper one.
+    ("tongue half out", AvatarPose(tongue_extension=0.35, tongue_direction=(0.0, 1.0),
+                                   brow_raise=0.4)),
     ("tongue left", AvatarPose(tongue_extension=1.0, tongue_direction=(-1.0, 0.0),
                                gaze=(-0.6, 0.2))),
     ("tongue right", AvatarPose(tongue_extension=1.0, tongue_direction=(1.0, 0.0),

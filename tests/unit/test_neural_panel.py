@@ -7,13 +7,15 @@ import pytest
 
 from tongue_mirror.core.circuit import MirrorCircuit
 from tongue_mirror.values import NeuralState
+from tongue_mirror.view.caption import COPYING, IDLE, SEEING, SELF
 from tongue_mirror.view.neural_panel import LANES, NeuralPanel
+from tongue_mirror.view.story import CARDS
 
 
-def states(mode, seconds, seen, fps=30.0):
+def states(mode, seconds, seen, fps=30.0, channel="tongue"):
     circuit = MirrorCircuit(mode=mode, seed=1)
     n = round(seconds * fps)
-    return [circuit.advance_to(i / fps, {"tongue": seen(i / fps)}) for i in range(n)]
+    return [circuit.advance_to(i / fps, {channel: seen(i / fps)}) for i in range(n)]
 
 
 def render_all(panel, sts):
@@ -67,18 +69,73 @@ def test_adult_moving_trace_stays_below_the_threshold_line():
     assert threshold_row + 2 < trace_row < rest_row - 5  # rows grow downwards
 
 
-def test_caption_changes_with_what_the_model_does():
+def test_caption_tells_the_story_in_order_and_differs_on_screen():
     panel = NeuralPanel()
-    sts = states("infant", 3.0, lambda t: 1.0 if t > 0.5 else 0.0)
-    phases = {}
+    sts = states("infant", 5.0, lambda t: 1.0 if 0.5 <= t < 3.0 else 0.0)
+    kinds, captions = [], {}
     for s in sts:
         img = panel.render(s)
-        phases.setdefault(s.phase, img[: panel._top, : panel._gutter].copy())
-    assert {"watching", "other", "imitating", "self"} <= set(phases)
-    captions = list(phases.values())
-    for a in range(len(captions)):
-        for b in range(a + 1, len(captions)):
-            assert not np.array_equal(captions[a], captions[b])
+        kind = panel.captions.caption.kind
+        if not kinds or kinds[-1] != kind:
+            kinds.append(kind)
+        captions.setdefault(kind, img[: panel._top_caption].copy())
+    assert kinds == [IDLE, COPYING, SELF, IDLE]
+    assert panel.captions.caption.text() == "baby is watching you"
+    shots = list(captions.values())
+    assert all(not np.array_equal(a, b) for i, a in enumerate(shots) for b in shots[i + 1:])
+
+
+def test_adult_caption_says_watching_and_never_copying():
+    panel = NeuralPanel()
+    seen = set()
+    for s in states("adult", 4.0, lambda t: 1.0 if t >= 0.5 else 0.0):
+        panel.render(s)
+        seen.add(panel.captions.caption.kind)
+    assert seen == {IDLE, SEEING}
+
+
+def test_held_tongue_out_reads_copies_you_all_along_and_the_adult_holds_still():
+    """25 s of tongue out with the real circuit: "copies you" throughout, never "that was me"."""
+    panel = NeuralPanel()
+    texts = []
+    for s in states("infant", 27.0, lambda t: 1.0 if t >= 1.0 else 0.0):
+        panel.update(s)
+        texts.append((s.t, panel.captions.caption.text(s.mode)))
+    held = {text for t, text in texts if t >= 2.5}
+    assert held == {"baby copies you: tongue out"}
+    adult = NeuralPanel()
+    for s in states("adult", 5.0, lambda t: 1.0 if t >= 1.0 else 0.0):
+        adult.update(s)
+    assert adult.captions.caption.text("adult") == "sees you: tongue out, but holds still"
+
+
+@pytest.mark.parametrize("channel", ["jaw", "lips"])
+def test_lanes_show_the_gesture_being_copied(channel):
+    """Mouth opening and lip protrusion move the lanes too, and the caption names them."""
+    panel = NeuralPanel()
+    quiet = render_all(NeuralPanel(), states("infant", 3.0, lambda t: 0.0, channel=channel))
+    img = render_all(panel, states("infant", 3.0, lambda t: 1.0 if t > 1.0 else 0.0,
+                                   channel=channel))
+    assert panel.channel == channel
+    assert panel.captions.caption.channel == channel
+    words = {"jaw": "mouth open", "lips": "lips pushed out"}[channel]
+    assert words in panel.captions.caption.text()
+    motor = [ln.population for ln in LANES].index("motor")
+    assert lane_activity(panel, img, motor) < lane_activity(panel, quiet, motor) - 5
+
+
+def test_story_card_is_drawn_and_points_at_its_lane():
+    panel = NeuralPanel((640, 240))
+    sts = states("infant", 1.0, lambda t: 0.0)
+    plain = render_all(panel, sts)
+    for card in CARDS:
+        img = panel.render(sts[-1], card, "1/4")
+        x0, y0, x1, y1 = panel.card_box(card)
+        tx0, ty0, tx1, ty1 = panel.target_box(card)
+        assert y1 <= ty0 or y0 >= ty1, card.title  # the card never covers what it points at
+        assert np.abs(img[y0:y1, x0:x1].astype(int) - plain[y0:y1, x0:x1]).mean() > 10
+        border = img[ty0, tx0 + 40: tx1 - 40].astype(int)
+        assert (np.abs(border - panel._card_colour(card)).sum(axis=1) < 60).mean() > 0.5
 
 
 def test_time_going_backwards_clears_history_and_keeps_drawing():

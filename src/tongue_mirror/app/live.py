@@ -30,6 +30,7 @@ from tongue_mirror.values import FrameResult
 from tongue_mirror.view.compositor import Hud, Layout
 from tongue_mirror.view.presenter import Presenter, ViewOptions
 from tongue_mirror.view.prompts import StagePrompter
+from tongue_mirror.view.story import Story
 
 MESSAGE_S = 4.0
 
@@ -75,6 +76,8 @@ class LiveApp:
         self.overlay = True
         self.show_help = True  # the key bar
         self.help_open = False  # the full key list ("h")
+        self.story = Story()
+        self._drawn_story = self.story
         self.paused = False
         self.quit = False
         self.fps = FpsCounter()
@@ -236,9 +239,22 @@ class LiveApp:
             circuit.set_mode(mode)
             self.announce(f"{mode} mode: " + ("the baby imitates you" if mode == "infant"
                                                else "mirror neurons fire, the body stays still"))
+        elif ch == "t":
+            self.next_story_card()
         elif ch in "[]" and ch and circuit is not None:
             value = circuit.nudge_inhibition(-0.1 if ch == "[" else 0.1)
             self.say(f"inhibition {value:.2f}")
+
+    def next_story_card(self) -> None:
+        """Story mode: the next card over the panel (off after the last), switching the mode it shows."""
+        circuit = self.pipeline.circuit if self.pipeline else None
+        self.story = self.story.next(circuit.mode if circuit is not None else "")
+        card = self.story.card
+        if card is not None:
+            self.overlay = True  # the cards are drawn over the neural panel
+        mode = card.mode if card is not None else self.story.mode_before
+        if circuit is not None and mode in MODES:
+            circuit.set_mode(mode)
 
     def next_person(self) -> None:
         """Clears per-person state: gesture, circuit, calibration, traces."""
@@ -293,6 +309,11 @@ class LiveApp:
                    show_help=self.show_help, paused=self.paused, banner=self._banner(),
                    title=self.config.title, help_open=self.help_open)
 
+    def _options(self) -> ViewOptions:
+        return ViewOptions(mirror=self.mirror, overlay=self.overlay, note=self.feed.note,
+                           puppet=self.run_config.avatar == "puppet",
+                           story=self.story.card, story_position=self.story.position)
+
     def _record(self, canvas: np.ndarray, t: float) -> None:
         self._replay_worker.submit((canvas, t))  # JPEG-encoded beside the loop, not in it
         if self.recorder is not None:
@@ -303,10 +324,6 @@ class LiveApp:
                 with contextlib.suppress(UserError, OSError):
                     rec.close()  # finalise what was written, as far as the disk allows
                 self.say(f"recording stopped: {exc} (what was written is kept)")
-
-    def _options(self) -> ViewOptions:
-        return ViewOptions(mirror=self.mirror, overlay=self.overlay, note=self.feed.note,
-                           puppet=self.run_config.avatar == "puppet")
 
     def step(self, tracker_pipeline: Pipeline) -> None:
         """One iteration: a frame (unless paused), the view, a key."""
@@ -323,9 +340,15 @@ class LiveApp:
             self.last_text_boxes = picture.boxes
             self.fps.tick(frame.capture_time)
             self._record(picture.audience, frame.t)  # recordings and replays: the audience's view
+        elif self.last_result is not None and self._drawn_story != self.story:
+            # paused on a story card: redraw the last frame with the new card
+            picture = self.presenter.render_layers(self.last_result, self._hud(None),
+                                                   self._options())
+            self.last_canvas, self.last_text_boxes = picture.screen, picture.boxes
         else:  # paused, camera away, or not started: same panels, fresh HUD
             picture = self.presenter.recompose_layers(self._hud(None), self._options())
             self.last_canvas, self.last_text_boxes = picture.screen, picture.boxes
+        self._drawn_story = self.story
         key = self.display.show(self.last_canvas, 1 if frame is not None else 15)
         self.handle_key(key)
         if not self.display.is_open():

@@ -268,10 +268,15 @@ def _resolve(pose: AvatarPose) -> _Face:
 def _tongue_centreline(mx: float, my: float, opening: float, half_width: float, ext: float,
                        direction: tuple[float, float], weights: tuple[float, float, float],
                        fx: float, nose_y: float) -> list[tuple[float, float, float]]:
-    """Centre line of the tongue from its root in the mouth to the tip, with droop and taper."""
+    """Centre line of the tongue from its root in the mouth to the tip, with droop and taper.
+
+    Narrower than the mouth, so the lips show either side of it; it narrows towards the tip the
+    further it is pushed out (a protruded tongue is long and pointed, a resting one broad).
+    """
     dx, dy = direction
     wd, wu, ws = weights
-    w0 = (14.0 + 6.0 * _smoothstep(0.0, 0.6, ext)) * (0.75 + 0.25 * fx) * (1 - 0.3 * wu - 0.15 * ws)
+    w0 = (12.0 + 4.0 * _smoothstep(0.0, 0.6, ext)) * (0.75 + 0.25 * fx) * (1 - 0.3 * wu - 0.15 * ws)
+    w0 = min(w0, half_width * 0.62)
     root = (mx + dx * half_width * 0.55, my + opening * (0.1 + 0.15 * wu))
     # Reach depends on direction: down hangs over the chin, sideways reaches the cheek, up just
     # touches the tip of the nose.
@@ -280,13 +285,14 @@ def _tongue_centreline(mx: float, my: float, opening: float, half_width: float, 
     droop = 5.0 * ext * ws  # a sideways tongue sags under its own weight
     tip = (root[0] + dx * length, root[1] + dy * length + droop)
     ctrl = (root[0] + dx * length * 0.55, root[1] + dy * length * 0.55 - droop * 0.3)
+    taper = 0.1 + 0.35 * _smoothstep(0.2, 1.0, ext)
     pts = []
     n = 9
     for i in range(n + 1):
         s = i / n
         x = (1 - s) ** 2 * root[0] + 2 * (1 - s) * s * ctrl[0] + s * s * tip[0]
         y = (1 - s) ** 2 * root[1] + 2 * (1 - s) * s * ctrl[1] + s * s * tip[1]
-        pts.append((x, y, w0 * (0.62 + 0.38 * math.sin(min(s / 0.8, 1.0) * math.pi / 2))))
+        pts.append((x, y, w0 * (1.0 - taper * s * s)))
     return pts
 
 
@@ -810,11 +816,23 @@ class AvatarRenderer:
             c.restore()
         c.drawPath(opening, _stroke(_rgb(LIP_DARK, 0.8), 1.4))
         if f.tongue is not None:
-            self._draw_tongue(c, f.tongue)
-            # A tongue hanging down comes out from under the upper lip, one pointing up from
-            # behind the lower lip; one poking out of a corner lies over both.
+            # A tongue hanging down comes out from under the upper lip and lies on the lower one,
+            # one pointing up from behind the lower lip; one poking out of a corner lies over both.
+            # Its root is hidden behind the lip it comes from.
             wd, wu, _ = f.tongue_weights
-            if max(wd, wu) >= 0.5:
+            behind = max(wd, wu) >= 0.5
+            c.save()
+            if behind:
+                lip_edge = self._lip_line(f, upper=wd >= 0.5)
+                hidden = skia.Path(lip_edge)
+                far = -400.0 if wd >= 0.5 else 400.0  # the side of the lip the root is on
+                hidden.lineTo(mx + hw, far)
+                hidden.lineTo(mx - hw, far)
+                hidden.close()
+                c.clipPath(hidden, skia.ClipOp.kDifference, True)
+            self._draw_tongue(c, f.tongue)
+            c.restore()
+            if behind:
                 lip = self._lip_line(f, upper=wd >= 0.5)
                 c.drawPath(lip, _stroke(_rgb(LIP), f.lip_thick * 1.6))
                 c.drawPath(lip, _stroke(_rgb(LIP_DARK, 0.5), 1.2))

@@ -12,6 +12,7 @@ from tongue_mirror.view.avatar_renderer import AvatarRenderer
 from tongue_mirror.view.camera_panel import CameraPanel, CameraView
 from tongue_mirror.view.compositor import Compositor, Hud, Layout, Picture
 from tongue_mirror.view.neural_panel import NeuralPanel
+from tongue_mirror.view.story import Card
 
 ATTRACT_PROMPT = "stick your tongue out at the baby!"
 PUPPET_BANNER = "PUPPET MODE: copying your face directly"
@@ -25,6 +26,8 @@ class ViewOptions:
     overlay: bool = True
     note: str | None = None  # e.g. "no camera: playing a synthetic sample"
     puppet: bool = False
+    story: Card | None = None  # the story-mode card over the neural panel
+    story_position: str = ""  # e.g. "2/4"
 
 
 class Presenter:
@@ -72,7 +75,7 @@ class Presenter:
             x, y = layout.camera[:2]
             self._camera_boxes = tuple(b.offset(x, y) for b in self.camera.boxes)
         if self.neural is not None and options.overlay:
-            neural = self.neural.render(result.neural)
+            neural = self.neural.render(result.neural, options.story, options.story_position)
         elif self.neural is not None:
             self.neural.update(result.neural)
         self._panels = (avatar, camera, neural)

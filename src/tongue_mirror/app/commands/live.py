@@ -15,7 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Opens a window with your camera, the baby avatar and its simulated mirror "
         "neurons. With no camera it plays a bundled synthetic sample clip (and says so). Keys: "
         "q/Esc quit, space pause, f fullscreen, m mirror, o overlay, r record, b save the last "
-        "20 s, s snapshot, n next person, c calibrate, i infant/adult, [ ] inhibition, h help.")
+        "20 s, s snapshot, n next person, c calibrate, i infant/adult, [ ] inhibition, t story "
+        "mode (next card), h help.")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--camera", type=int, default=None, metavar="N",
                      help="camera index (an error if it does not open)")
