@@ -6,6 +6,7 @@ import math
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -21,8 +22,9 @@ _MAX_ERROR_MESSAGES = 20
 def display_matrix_of(frame: av.VideoFrame) -> tuple[int, ...] | None:
     """The 3×3 display matrix (FFmpeg's 9 int32 layout) a frame carries, if any."""
     for side in frame.side_data:
-        if side.type == av.sidedata.sidedata.Type.DISPLAYMATRIX:
-            values = np.frombuffer(bytes(side), dtype="<i4")
+        side_any: Any = side  # PyAV's stubs type side data as str
+        if side_any.type == av.sidedata.sidedata.Type.DISPLAYMATRIX:  # type: ignore[attr-defined]
+            values = np.frombuffer(bytes(side_any), dtype="<i4")
             return tuple(int(v) for v in values[:9]) if values.size >= 9 else None
     return None
 
@@ -186,7 +188,9 @@ class VideoFileSource(FrameSource):
             raise RuntimeError("open the VideoFileSource (use it in a with-block) before iterating")
         period = 1.0 / self._info.fps
         offset = 0.0  # added to presentation times on later loops
-        first_t = last_raw = last_t = None
+        first_t: float | None = None
+        last_raw: float | None = None
+        last_t: float | None = None
         index = 0
         pending = self._first
         self._first = None
@@ -218,7 +222,7 @@ class VideoFileSource(FrameSource):
             pending = None
             self.finished = True
             first_pass = False
-            if not self.loop or pass_frames == 0 or self._container is None:
+            if not self.loop or pass_frames == 0 or self._container is None or last_t is None:
                 return
             # Next pass starts one frame period after this pass's last frame.
             offset = last_t + period

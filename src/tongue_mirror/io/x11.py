@@ -75,7 +75,7 @@ def _connection():
     try:
         yield (x, display) if display else (None, None)
     finally:
-        if display:
+        if display and x is not None:
             x.XCloseDisplay(display)
 
 

@@ -99,6 +99,8 @@ class CameraPanel:
     def _draw_face(self, canvas: np.ndarray, view: CameraView, scale: float, ox: int, oy: int,
                    src_w: int) -> None:
         """Face box and lip contours, transformed like the image was."""
+        if view.face is None:
+            return
         pts = view.face.landmarks[:, :2].astype(np.float64)
         if view.mirror:
             pts = pts.copy()

@@ -21,7 +21,7 @@ def shared_text() -> TextRenderer:
 def text_style(scale: float, color: tuple[int, int, int] = (255, 255, 255), thickness: int = 1,
                shadow: bool = True) -> TextStyle:
     """The skia style standing in for a cv2.putText scale and thickness."""
-    return TextStyle(max(8, round(scale * PX_PER_SCALE)), tuple(int(c) for c in color),
+    return TextStyle(max(8, round(scale * PX_PER_SCALE)), (int(color[0]), int(color[1]), int(color[2])),
                      bold=thickness >= 2, outline=(0, 0, 0) if shadow else None)
 
 
