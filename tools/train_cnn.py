@@ -82,14 +82,15 @@ def make_folds(groups: np.ndarray, y: np.ndarray, n_small: int = 5) -> list[list
 
 
 def row_weights(groups: np.ndarray, y: np.ndarray, is_photo: np.ndarray,
-                cap: float = 40.0) -> np.ndarray:
-    """Each person's rows of one class weigh `cap` photos at most (clips have many frames)."""
+                cap: float = 40.0, neg_cap: float = 40.0) -> np.ndarray:
+    """Each person's rows of one class weigh `cap` (negatives `neg_cap`) photos at most (clips
+    have many frames)."""
     w = np.ones(len(y), np.float32)
     for g in np.unique(groups):
-        for c in (0, 1):
+        for c, limit in ((0, neg_cap), (1, cap)):
             sel = (groups == g) & (y == c)
-            if sel.sum() > cap:
-                w[sel] = cap / sel.sum()
+            if sel.sum() > limit:
+                w[sel] = limit / sel.sum()
     w[is_photo] = np.maximum(w[is_photo], 1.0)
     return w
 
@@ -212,7 +213,20 @@ def main() -> int:
     ap.add_argument("--folds", type=int, default=0, help="run only the first n folds (0: all)")
     ap.add_argument("--no-skin", action="store_true", help="zero the skin-relative planes")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--neg-cap", type=float, default=40.0,
+                    help="each person's negative rows weigh this many photos at most")
+    ap.add_argument("--only-cnn", action="store_true", help="skip the engine-only CNN and trees")
+    ap.add_argument("--oof", type=Path, default=Path("/tmp/tongue_cnn_oof.npz"),
+                    help="held-out predictions are written here")
+    ap.add_argument("--report-only", action="store_true", help="re-print the report from --oof")
     args = ap.parse_args()
+    if args.report_only:
+        with np.load(args.oof) as z:
+            real = {k: z[k] for k in ("y", "group", "source", "frame", "t", "is_photo",
+                                      "direction")}
+            probs = {m: z[f"p_{m}"] for m in MODELS}
+            report(real, probs, ~np.isnan(probs["cnn"]), z["dir"])
+        return 0
     if not (args.dev / "manifest.csv").is_file():
         print(f"no dev data at {args.dev}: nothing to train")
         return 0
@@ -251,7 +265,7 @@ def main() -> int:
 
     lab = real["y"]
     train_real = (lab >= 0) & (real["is_photo"] | (real["frame"] % args.clip_stride == 0))
-    wr = row_weights(real["group"], lab, real["is_photo"])
+    wr = row_weights(real["group"], lab, real["is_photo"], neg_cap=args.neg_cap)
     ws = np.full(len(pool["y"]), 0.5, np.float32)
     folds = make_folds(real["group"], lab)
     if args.folds:
@@ -270,17 +284,18 @@ def main() -> int:
         w = np.concatenate([wr[tr], ws[keep]])
         m = train(x.astype(np.float32), y, d, w, args.seed + k, args.epochs)
         oof["cnn"][test], oof_dir[test] = predict(m, xr[test])
-        ms = train(xs[keep], pool["y"][keep], pool["direction"][keep], ws[keep],
-                   args.seed + k, args.epochs)
-        oof["synth"][test], _ = predict(ms, xr[test])
-        trees = fit_trees(real["x"][tr], lab[tr], wr[tr], args.seed)
-        oof["trees"][test] = trees.decision_function(real["x"][test])
+        if not args.only_cnn:
+            ms = train(xs[keep], pool["y"][keep], pool["direction"][keep], ws[keep],
+                       args.seed + k, args.epochs)
+            oof["synth"][test], _ = predict(ms, xr[test])
+            trees = fit_trees(real["x"][tr], lab[tr], wr[tr], args.seed)
+            oof["trees"][test] = trees.decision_function(real["x"][test])
         log(f"fold {k + 1}/{len(folds)} {','.join(fold)[:60]}: {test.sum()} rows "
             f"({time.perf_counter() - t0:.0f}s)")
     scored = ~np.isnan(oof["cnn"])
     probs = {k: sigmoid(v) for k, v in oof.items()}
     probs["blend"] = (probs["cnn"] + probs["trees"]) / 2
-    np.savez("/tmp/tongue_cnn_oof.npz", **{f"p_{k}": v for k, v in probs.items()},
+    np.savez(args.oof, **{f"p_{k}": v for k, v in probs.items()},
              y=lab, group=real["group"], source=real["source"], frame=real["frame"],
              t=real["t"], is_photo=real["is_photo"], direction=real["direction"], dir=oof_dir)
     report(real, probs, scored, oof_dir)
@@ -324,15 +339,15 @@ def report(real, probs, scored, oof_dir) -> None:
           "threshold 0.5; F1 [95% bootstrap CI]")
     print(f"{'person':40s} {'kind':6s} {'n':>5s} {'pos':>4s}  " + "  ".join(
         f"{m:17s}" for m in MODELS))
-    for g in np.unique(real["group"][ok]):
-        for kind, sel in (("photo", real["is_photo"]), ("frames", ~real["is_photo"])):
-            s = ok & (real["group"] == g) & sel
-            if not s.any() or (kind == "photo" and not (y[s] == 1).any() and s.sum() < 3):
-                continue
-            if not (y[s] == 1).any() and kind == "photo":
-                continue
-            print(f"{g[:40]:40s} {kind:6s} {s.sum():5d} {(y[s] == 1).sum():4d}  " + "  ".join(
-                f"{_fig(y[s], probs[m][s]):17s}" for m in MODELS))
+    for g in np.unique(real["group"][ok & real["is_photo"] & (y == 1)]):
+        s = ok & (real["group"] == g) & real["is_photo"]
+        print(f"{g[:40]:40s} {'photo':6s} {s.sum():5d} {(y[s] == 1).sum():4d}  " + "  ".join(
+            f"{_fig(y[s], probs[m][s]):17s}" for m in MODELS))
+    for src in np.unique(real["source"][ok & ~real["is_photo"]]):
+        s = ok & (real["source"] == src)
+        name = Path(src).stem
+        print(f"{name[:40]:40s} {'frames':6s} {s.sum():5d} {(y[s] == 1).sum():4d}  " + "  ".join(
+            f"{_fig(y[s], probs[m][s]):17s}" for m in MODELS))
     for kind, sel in (("photos", real["is_photo"]), ("clip frames", ~real["is_photo"])):
         s = ok & sel
         mixed = np.isin(real["source"], np.unique(real["source"][s & (y == 1)]))
