@@ -36,6 +36,7 @@ DIRS = engine_pool.DIRS
 
 
 def log(msg: str) -> None:
+    """Progress to stderr (the report goes to stdout)."""
     print(msg, file=sys.stderr, flush=True)
 
 
@@ -96,6 +97,7 @@ def row_weights(groups: np.ndarray, y: np.ndarray, is_photo: np.ndarray,
 
 
 def build_model():
+    """The PyTorch twin of core/detector/cnn.py's network (same layers, same weight layout)."""
     import torch.nn as nn
 
     c1, c2, c3 = cnn.CONVS
@@ -190,6 +192,7 @@ def predict(model: cnn.PatchCNN, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 
 def fit_trees(x: np.ndarray, y: np.ndarray, w: np.ndarray, seed: int):
+    """Gradient-boosted trees on the feature vector, classes balanced (the comparison model)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     clf = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.08, max_depth=4,
@@ -201,6 +204,7 @@ def fit_trees(x: np.ndarray, y: np.ndarray, w: np.ndarray, seed: int):
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
+    """Logistic function, clipped so it never overflows."""
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 

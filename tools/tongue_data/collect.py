@@ -109,7 +109,7 @@ def _key(item: Item) -> Path:
 def collect_item(dev: Path, item: Item) -> dict | None:
     """Rows of one manifest item (one per photo, one per clip frame with a face)."""
     rows: list[dict] = []
-    labels = np.zeros(0, np.int8)
+    labels: list[int] = []
     if item.kind == "image":
         image = cv2.imread(str(dev / item.path), cv2.IMREAD_COLOR)
         if image is None:
@@ -134,7 +134,7 @@ def collect_item(dev: Path, item: Item) -> dict | None:
                         if iv.start_frame <= i <= iv.end_frame:
                             y = 1 if iv.sure else -1
                             break
-                    labels = np.append(labels, y)
+                    labels.append(y)
                     if face is None:
                         continue
                     r = describe(image, face)
@@ -144,7 +144,7 @@ def collect_item(dev: Path, item: Item) -> dict | None:
             close()
     out = {k: np.stack([r[k] for r in rows]) if rows else np.zeros(0)
            for k in ("patch", "x", "px", "skin", "face_px", "y", "frame", "t")}
-    out["all_labels"] = labels  # every frame's label, face or not (clip scoring)
+    out["all_labels"] = np.array(labels, np.int8)  # every frame's label, face or not
     out["fps"] = np.float64(fps)
     return out
 

@@ -62,6 +62,7 @@ class Mouth:
 
     @property
     def width(self) -> float:
+        """Corner to corner, patch pixels."""
         return self.right - self.left
 
 
@@ -268,6 +269,7 @@ class Light:
     gamma: float
 
     def apply(self, bgr: np.ndarray) -> np.ndarray:
+        """The lit copy of a BGR image."""
         x = bgr.astype(np.float32) / 255.0 * np.array(self.gains, np.float32)
         return np.clip(np.power(np.clip(x, 0, 1), self.gamma) * 255.0 + 0.5, 0,
                        255).astype(np.uint8)

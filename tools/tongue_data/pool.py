@@ -24,6 +24,7 @@ class Pool:
     kind: list = field(default_factory=list)  # out, tip, inside, marks, plain
 
     def add(self, patch, skin, y, direction, donor, target, kind) -> None:
+        """One sample and where it came from."""
         self.patch.append(patch)
         self.skin.append(skin)
         self.y.append(y)
@@ -33,6 +34,7 @@ class Pool:
         self.kind.append(kind)
 
     def arrays(self) -> dict[str, np.ndarray]:
+        """The pool as arrays (what training and validation index)."""
         return {"patch": np.stack(self.patch), "skin": np.stack(self.skin).astype(np.float32),
                 "y": np.array(self.y, np.int8), "direction": np.array(self.direction, np.int8),
                 "donor": np.array(self.donor), "target": np.array(self.target),

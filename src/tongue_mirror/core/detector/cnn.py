@@ -77,7 +77,7 @@ class PatchCNN:
             if self.weights[f"c{i + 1}w"].shape != (chans[i + 1], chans[i], 3, 3):
                 raise ValueError(f"CNN layer c{i + 1}w has shape "
                                  f"{self.weights[f'c{i + 1}w'].shape}")
-        # conv kernels flattened once, in the im2col order (channel, ky, kx)
+        # conv kernels flattened once, in the order of the gathered taps (ky, kx, channel)
         mats = {f"m{i}": _kernel_matrix(self.weights[f"c{i}w"]) for i in (1, 2, 3)}
         object.__setattr__(self, "_mats", mats)
 
@@ -89,7 +89,8 @@ class PatchCNN:
 
     def save(self, path: Path) -> None:
         """Weights to an .npz file."""
-        np.savez(path, **{k: self.weights[k] for k in WEIGHT_NAMES})
+        arrays = {k: self.weights[k] for k in WEIGHT_NAMES}
+        np.savez(path, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds as bool
 
     def forward(self, x: np.ndarray) -> tuple[float, np.ndarray]:
         """(tongue-out logit, direction logits) of one prepared input."""
