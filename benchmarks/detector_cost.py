@@ -3,13 +3,17 @@
     PYTHONPATH=src python benchmarks/detector_cost.py [--frames 300]
 
 Runs on skimage's astronaut scaled into a 640×480 frame with small per-frame jitter (so nothing is
-cached between frames); prints median and 95th percentile milliseconds.
+cached between frames); prints median and 95th percentile milliseconds. The mouth-patch CNN
+(core/detector/cnn.py: skin colour, input preparation and forward pass on the patch the features
+already warp) is timed beside it, with the shipped weights where there are some, else random ones
+of the same shape (the cost does not depend on the values).
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -31,6 +35,8 @@ def main() -> int:
     ap.add_argument("--frames", type=int, default=300)
     args = ap.parse_args()
 
+    from tongue_mirror.core.detector import cnn
+    from tongue_mirror.core.detector.features import PatchConfig, cheek_lab, face_frame
     from tongue_mirror.io.detector_files import load_detector
     from tongue_mirror.io.face_tracker import FaceTracker
     from tongue_mirror.values import Frame
@@ -38,7 +44,10 @@ def main() -> int:
     base = frame_640x480()
     rng = np.random.default_rng(0)
     detector = load_detector()
-    lm_ms, det_ms, feat_ms = [], [], []
+    weights = Path(__file__).resolve().parents[1] / "assets" / "detector" / "cnn.npz"
+    net = cnn.PatchCNN.load(weights) if weights.is_file() else cnn.random_weights(0)
+    cfg = PatchConfig()
+    lm_ms, det_ms, feat_ms, cnn_ms = [], [], [], []
     with FaceTracker() as tracker:
         for i in range(args.frames):
             img = np.clip(base.astype(np.int16) + rng.integers(-3, 4, base.shape), 0, 255)
@@ -50,8 +59,12 @@ def main() -> int:
                 continue
             reading = detector.read(img, face)
             t2 = time.perf_counter()
-            detector.features(img, face)
+            feats = detector.features(img, face)
             t3 = time.perf_counter()
+            pts = np.asarray(face.landmarks, dtype=np.float64)
+            net.read(feats.patch, cheek_lab(img, pts, face_frame(pts)[3], cfg))
+            t4 = time.perf_counter()
+            cnn_ms.append((t4 - t3) * 1e3)
             lm_ms.append((t1 - t0) * 1e3)
             det_ms.append((t2 - t1) * 1e3)
             feat_ms.append((t3 - t2) * 1e3)
@@ -63,6 +76,7 @@ def main() -> int:
     print(f"{'stage':34s} {'median ms':>10s} {'p95 ms':>8s}")
     for name, xs in (("detector.read (features + model)", det_ms),
                      ("  of which feature extraction", feat_ms),
+                     ("CNN on the patch (skin+prep+fwd)", cnn_ms),
                      ("landmarker (FaceTracker.track)", lm_ms)):
         print(f"{name:34s} {np.median(xs):10.3f} {np.percentile(xs, 95):8.3f}")
     return 0

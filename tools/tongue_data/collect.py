@@ -1,0 +1,186 @@
+"""Landmarks every dev photo and clip frame once and keeps what the engine needs, under /tmp.
+
+    PYTHONPATH=src nice -n 10 python tools/tongue_data/collect.py ../shared/data/dev
+
+Per item: the canonical mouth patch exactly as `features.extract` warps it for `live`, the
+detector's feature vector (for the trees), the landmarks in patch pixels, the cheek skin (Lab),
+the label and the person group. Nothing here is committed: it is dev data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from tongue_mirror.core.detector import features as mf
+from tongue_mirror.evaluation.dataset import read_labels
+from tongue_mirror.evaluation.training_data import clip_fps, clip_frames
+from tongue_mirror.io.face_tracker import FaceTracker, PhotoTracker
+from tongue_mirror.values import FaceObservation, Frame
+
+CACHE = Path("/tmp/tongue_data_cache")
+VERSION = "v1"
+CFG = mf.PatchConfig()
+DIRECTIONS = ("center", "left", "right", "up", "down")
+
+
+@dataclass(frozen=True)
+class Item:
+    """A manifest row with its person group (the unit left out in validation)."""
+
+    path: str
+    kind: str
+    label: str
+    direction: str
+    group: str
+
+
+def person_group(path: str, repo: str) -> str:
+    """Who is in a file, as far as the manifest tells (as tools/detector_data.py, plus the clips
+    added since: the Mobeen woman's four clips and the flexavatar man's clip and photos)."""
+    name = Path(path).name
+    stem = name.split("__", 1)[-1].rsplit(".", 1)[0]
+    if repo.startswith("HariharaBharathy"):
+        if stem.startswith("IMG_2018") or re.fullmatch(r"img_\d+", stem):
+            return "harihara_man"
+        return f"web:{stem}"
+    if repo.startswith("dronefreak"):
+        return "dronefreak_man" if stem in ("9", "3d") else f"dronefreak:{stem}"
+    if repo.startswith("muxspace"):
+        return "lfw:" + re.sub(r"_\d+$", "", stem.split("expressions__")[-1])
+    if repo.startswith("HelloVision"):
+        return "hellomeme_xzy" if stem.startswith("xzy") else f"hellomeme:{stem}"
+    if repo.startswith("KwaiVGI"):
+        return f"liveportrait:{name}"
+    if repo.startswith("Muneeb"):
+        return f"yawn:{stem}"
+    if repo.startswith("Hamed"):
+        return "avc_man"
+    if "Mobeen" in repo:
+        return "mobeen_woman"
+    if "flexavatar" in repo or "nersemble" in repo:
+        return "nersemble_man" if "240" in stem or "flexavatar" in repo else f"nersemble:{stem}"
+    return f"other:{name.rsplit('.', 1)[0]}"
+
+
+def read_manifest(dev: Path) -> list[Item]:
+    """Manifest rows as Items."""
+    with (dev / "manifest.csv").open(newline="") as fh:
+        return [Item(r["path"], r["kind"], r["label"], r.get("direction", "") or "",
+                     person_group(r["path"], r["source_repo"])) for r in csv.DictReader(fh)]
+
+
+def patch_matrix(face: FaceObservation) -> np.ndarray:
+    """The image → patch affine `features.extract` uses (same formula, public inputs)."""
+    mc, u, v, d = mf.face_frame(np.asarray(face.landmarks, dtype=np.float64))
+    px, py = CFG.px_per_unit
+    sx, sy = px / d, py / d
+    cx, cy = -CFG.x_range[0] * px, -CFG.y_range[0] * py
+    return np.array([[sx * u[0], sx * u[1], cx - sx * float(u @ mc)],
+                     [sy * v[0], sy * v[1], cy - sy * float(v @ mc)]])
+
+
+def describe(image: np.ndarray, face: FaceObservation) -> dict:
+    """What the engine keeps of one face in one frame."""
+    feats = mf.extract(image, face, CFG)
+    pts = np.asarray(face.landmarks, dtype=np.float64)
+    m = patch_matrix(face)
+    _mc, _u, _v, d = mf.face_frame(pts)
+    return {"patch": feats.patch, "x": feats.vector, "px": (pts[:, :2] @ m[:, :2].T + m[:, 2]
+                                                             ).astype(np.float32),
+            "skin": mf.cheek_lab(image, pts, d, CFG).astype(np.float32),
+            "face_px": np.float32(face.width)}
+
+
+def _key(item: Item) -> Path:
+    h = hashlib.sha1(f"{VERSION}:{item.path}".encode()).hexdigest()[:16]
+    return CACHE / f"{h}.npz"
+
+
+def collect_item(dev: Path, item: Item) -> dict | None:
+    """Rows of one manifest item (one per photo, one per clip frame with a face)."""
+    rows: list[dict] = []
+    labels: list[int] = []
+    if item.kind == "image":
+        image = cv2.imread(str(dev / item.path), cv2.IMREAD_COLOR)
+        if image is None:
+            return None
+        with PhotoTracker() as photos:  # the one rule for unrelated photos
+            face = photos.track(Frame(image, 0.0, 0))
+        if face is not None:
+            r = describe(image, face)
+            r.update(y=int(item.label == "tongue_out"), frame=0, t=0.0)
+            rows.append(r)
+        fps = 0.0
+    else:
+        lab_path = dev / "labels" / (Path(item.path).stem + ".csv")
+        intervals = read_labels(lab_path) if lab_path.is_file() else ()
+        fps = clip_fps(dev / item.path)
+        # One frame path: the clip's frames exactly as `live` and `eval` see them.
+        with FaceTracker() as tracker:
+            for frame in clip_frames(dev / item.path):
+                i, t, image = frame.index, frame.t, frame.image
+                face = tracker.track(frame)
+                y = 0
+                for iv in intervals:
+                    if iv.start_frame <= i <= iv.end_frame:
+                        y = 1 if iv.sure else -1
+                        break
+                labels.append(y)
+                if face is None:
+                    continue
+                r = describe(image, face)
+                r.update(y=y, frame=i, t=t)
+                rows.append(r)
+    out = {k: np.stack([r[k] for r in rows]) if rows else np.zeros(0)
+           for k in ("patch", "x", "px", "skin", "face_px", "y", "frame", "t")}
+    out["all_labels"] = np.array(labels, np.int8)  # every frame's label, face or not
+    out["fps"] = np.float64(fps)
+    return out
+
+
+def load(dev: Path) -> tuple[list[Item], dict[str, dict]]:
+    """Items and their cached rows (collecting what is missing)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    items = read_manifest(dev)
+    data: dict[str, dict] = {}
+    for n, item in enumerate(items, 1):
+        key = _key(item)
+        if not key.is_file():
+            t0 = time.perf_counter()
+            got = collect_item(dev, item)
+            if got is None:
+                continue
+            np.savez(key, **got)
+            if item.kind == "video":
+                print(f"[{n}/{len(items)}] {item.path}: {len(got['y'])} faces "
+                      f"{time.perf_counter() - t0:.0f}s", file=sys.stderr, flush=True)
+        with np.load(key) as z:
+            data[item.path] = {k: z[k] for k in z.files}
+    return items, data
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("dev", type=Path)
+    args = ap.parse_args()
+    if not (args.dev / "manifest.csv").is_file():
+        print(f"no dev data at {args.dev}: nothing to collect")
+        return 0
+    _items, data = load(args.dev)
+    n = sum(len(d["y"]) for d in data.values())
+    print(f"{len(data)} items, {n} faces cached in {CACHE}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
