@@ -6,6 +6,10 @@ Layers that do not change with the pose (background, blanket, shaded head) are r
 panel size into one image; shaded features (cheeks, nose, iris) into small sprites. Each frame
 only blits those and draws the moving parts (eyes, brows, mouth, tongue, hair) as solid paths,
 because gradients are slow in skia's CPU rasteriser.
+
+Why one module of ~940 lines: it is some 45 small drawing functions (eyes, lids, brows, mouth,
+lips, tongue, hands, blanket, sprites) sharing one coordinate frame and one paint cache; split,
+each file would re-import the same frame and palette for no gain in reading.
 """
 
 from __future__ import annotations
