@@ -13,6 +13,7 @@ from tongue_mirror.view.compositor import LAYOUTS
 
 CIRCUIT_MODES = ("infant", "adult")
 DEFAULT_OUT_DIR = Path("tongue-mirror-output")
+MIN_CANVAS, MAX_CANVAS = (320, 240), (3840, 2160)  # up to a 4K projector
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,13 @@ class RunConfig:
         if self.layout not in LAYOUTS:
             raise ValueError(f"layout must be one of {LAYOUTS}")
         w, h = self.canvas_size
-        if w < 320 or h < 240 or w % 2 or h % 2:
-            raise ValueError("canvas size must be even and at least 320x240")
+        (w0, h0), (w1, h1) = MIN_CANVAS, MAX_CANVAS
+        if not (w0 <= w <= w1 and h0 <= h <= h1):
+            raise ValueError(f"canvas {w}x{h} is out of range: from {w0}x{h0} up to {w1}x{h1} "
+                             "(e.g. 1280x720 or 1920x1080)")
+        if w % 2 or h % 2:
+            raise ValueError(f"canvas {w}x{h}: width and height must be even (video needs it), "
+                             f"e.g. {w + w % 2}x{h + h % 2}")
         if self.inhibition is not None and not 0.0 <= self.inhibition <= 2.0:
             raise ValueError("inhibition must be in 0..2 (infant preset 0.2, adult 1.0)")
 
