@@ -175,3 +175,28 @@ def test_baby_only_layout_says_the_clip_is_synthetic() -> None:
                 app._replay_worker.close()
                 app.wait_for_saves()
         assert (hud.message == note) is shown  # composed: the camera panel carries it
+
+
+@pytest.fixture
+def screen_but_no_start(monkeypatch) -> None:
+    """`live` believes there is a screen; opening the camera (the start of work) trips."""
+    from tongue_mirror.io import live_feed, window
+
+    def tripwire(*args, **kwargs):
+        raise AssertionError("live started before the bad input was refused")
+
+    monkeypatch.setattr(window, "display_available", lambda: True)
+    monkeypatch.setattr(live_feed, "open_feed", tripwire)
+
+
+@pytest.mark.parametrize("argv,needles", [
+    (["--record", "show.txt"], ("show.txt", ".mp4")),
+    (["--record", "folder/"], ("folder",)),
+    (["--out-dir", "a-file"], ("a-file", "not a folder")),
+])
+def test_live_output_paths_are_checked_before_the_camera_opens(place, screen_but_no_start,
+                                                                capsys, argv, needles) -> None:
+    cwd, _ = place
+    (cwd / "folder").mkdir()
+    (cwd / "a-file").write_text("x")
+    refused(capsys, ["live", *argv], *needles, folders=place)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -10,6 +9,7 @@ from pathlib import Path
 
 from tongue_mirror.app.build import build_pipeline
 from tongue_mirror.app.config import DEFAULT_OUT_DIR, RunConfig
+from tongue_mirror.app.output_paths import VIDEO_SUFFIXES, check_suffix, check_writable
 from tongue_mirror.errors import UserError
 from tongue_mirror.io.face_tracker import FaceTracker
 from tongue_mirror.io.frame_row import frame_row
@@ -22,7 +22,6 @@ from tongue_mirror.values import FaceObservation, Frame, FrameResult
 from tongue_mirror.view.compositor import Hud, Layout
 from tongue_mirror.view.presenter import Presenter, ViewOptions
 
-VIDEO_SUFFIXES = (".mp4", ".mov", ".mkv")
 LOG_SUFFIXES = {"events": (".jsonl",), "frames": (".csv",)}
 
 
@@ -42,14 +41,14 @@ class ProcessOutputs:
         out_dir/clip.mirror.mp4 and so on): nothing lands in the input's folder unless asked.
         Every path is checked here, before any work, so a bad one is one line at once."""
         if video is not None:
-            _check_suffix("-o", video, VIDEO_SUFFIXES)
+            check_suffix("-o", video, VIDEO_SUFFIXES)
             base = video.with_suffix("")
         else:
             name = source.stem if source.suffix else source.name
             base = out_dir / f"{name or 'frames'}.mirror"
         for flag, path in (("--events", events), ("--frames", frames)):
             if path is not None:
-                _check_suffix(flag, path, LOG_SUFFIXES[flag[2:]])
+                check_suffix(flag, path, LOG_SUFFIXES[flag[2:]])
         outputs = ProcessOutputs(
             video=None if no_video else (video or Path(f"{base}.mp4")),
             events=events or Path(f"{base}.events.jsonl"),
@@ -59,29 +58,8 @@ class ProcessOutputs:
         for path in chosen:
             if path.exists() and source.exists() and path.samefile(source):
                 raise UserError(f"output {path} would overwrite the input")
-            _check_writable(path)
+            check_writable(path)
         return outputs
-
-
-def _check_suffix(flag: str, path: Path, allowed: tuple[str, ...]) -> None:
-    if path.is_dir():
-        raise UserError(f"{flag} {path} is a folder: name a file in it, e.g. "
-                        f"{path / ('clip.mirror' + allowed[0])}")
-    if path.suffix.lower() not in allowed:
-        raise UserError(f"{flag} {path}: the file must end in {' or '.join(allowed)}")
-
-
-def _check_writable(path: Path) -> None:
-    """A file can be created at `path`: its nearest existing folder is a folder we may write."""
-    if path.is_dir():
-        raise UserError(f"cannot write {path}: it is a folder")
-    folder = path.parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    if not folder.is_dir():
-        raise UserError(f"cannot write {path}: {folder} is a file, not a folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UserError(f"cannot write {path}: no permission to write in {folder}")
 
 
 @dataclass(frozen=True)
