@@ -72,6 +72,8 @@ def run_once(name: str, seconds: float, fps: float, fill_s: float, tmp: Path) ->
             state["last_t"] = app.last_result.frame.t
             dropped_now = source.dropped - state["last_dropped"]
             state["last_dropped"] = source.dropped
+            if app.recorder is not None:
+                state["recorder"] = app.recorder
             if app.frames <= warm:
                 return
             if capture is not None:
@@ -104,6 +106,11 @@ def run_once(name: str, seconds: float, fps: float, fill_s: float, tmp: Path) ->
     if record is not None and record.exists():
         run.notes.append(check_recording(record, fps,
                                          state["last_t"] - state["first_t"] + 1.0 / fps))
+        rec = state.get("recorder")
+        if rec is not None:
+            run.notes.append(f"recorder: {rec.frames_written} frames written, "
+                             f"{rec.frames_held} of them holding the previous picture, "
+                             f"{rec.frames_dropped} frames not encoded (slot taken or busy)")
     return run
 
 

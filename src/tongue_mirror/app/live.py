@@ -35,7 +35,7 @@ MESSAGE_S = 4.0
 # Threads beside the live loop, by how long their work can wait (nice values, Linux): the
 # recording's encoder must keep up with the camera; JPEGs for the replay buffer are small;
 # saving a replay or finishing a file can take seconds and must never slow the show.
-RECORD_NICE, BUFFER_NICE, SAVE_NICE = 4, 4, 15
+RECORD_NICE, BUFFER_NICE, SAVE_NICE = 4, 4, 10
 
 
 class Display(Protocol):
