@@ -107,7 +107,7 @@ def run_once(name: str, seconds: float, fps: float, fill_s: float, tmp: Path) ->
         run.notes.append(check_recording(record, fps,
                                          state["last_t"] - state["first_t"] + 1.0 / fps))
         rec = state.get("recorder")
-        if rec is not None:
+        if rec is not None and hasattr(rec, "frames_held"):  # (older recorders lack these)
             run.notes.append(f"recorder: {rec.frames_written} frames written, "
                              f"{rec.frames_held} of them holding the previous picture, "
                              f"{rec.frames_dropped} frames not encoded (slot taken or busy)")

@@ -85,6 +85,7 @@ class LiveApp:
         self.message: tuple[str, float] | None = None
         self.calibration: CalibrationSession | None = None
         self.frames = 0
+        self._issued: set[Path] = set()  # output names handed out this session
         size = config.run.canvas_size
         fps = feed.info.fps or 30.0
         self.replay = ReplayBuffer(seconds=config.replay_s, fps=fps, size=size)
@@ -115,7 +116,14 @@ class LiveApp:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise UserError(f"cannot write to {folder}: {exc.strerror}") from exc
-        return folder / f"tongue-mirror-{kind}-{stamp()}{suffix}"
+        # Two presses in one second get two names: saves run later, so the file may not exist yet.
+        name = f"tongue-mirror-{kind}-{stamp()}"
+        path, n = folder / f"{name}{suffix}", 1
+        while path in self._issued or path.exists():
+            n += 1
+            path = folder / f"{name}-{n}{suffix}"
+        self._issued.add(path)
+        return path
 
     def start_recording(self, path: Path | None = None) -> None:
         """Starts an H.264 recording of the composed view."""
