@@ -10,7 +10,7 @@ import av
 import cv2
 import numpy as np
 import pytest
-from io_helpers import pattern, write_clip, write_vfr_clip
+from io_helpers import pattern, write_vfr_clip
 
 from tongue_mirror.io.camera import CameraSource
 from tongue_mirror.io.sources import (
