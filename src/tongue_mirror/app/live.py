@@ -32,10 +32,11 @@ from tongue_mirror.view.presenter import Presenter, ViewOptions
 from tongue_mirror.view.prompts import stage_prompt
 
 MESSAGE_S = 4.0
-# Threads beside the live loop, by how long their work can wait (nice values, Linux): the
-# recording's encoder must keep up with the camera; JPEGs for the replay buffer are small;
-# saving a replay or finishing a file can take seconds and must never slow the show.
-RECORD_NICE, BUFFER_NICE, SAVE_NICE = 4, 4, 10
+# Threads beside the live loop run at lower priority (nice values, Linux), so the live view
+# gets the CPU first: a recording's encoder that falls behind costs held frames in the clip,
+# never frames on screen; JPEGs for the replay buffer are small; saving a replay or finishing
+# a file can take seconds and waits longest.
+RECORD_NICE, BUFFER_NICE, SAVE_NICE = 8, 5, 10
 
 
 class Display(Protocol):
