@@ -157,26 +157,6 @@ def test_calibrate_that_saw_no_tongue_never_says_it_succeeded(no_tongue_clip, tm
     assert not any(profiles.glob("*")), "a failed calibration saved a profile"
 
 
-def test_baby_only_layout_says_the_clip_is_synthetic() -> None:
-    """With no camera panel on screen the feed's note must still reach the audience."""
-    from tongue_mirror.app.config import RunConfig
-    from tongue_mirror.app.live import LiveApp, LiveConfig
-    from tongue_mirror.io.live_feed import LiveFeed, bundled_samples
-    from tongue_mirror.io.video_file import VideoFileSource
-    from tongue_mirror.io.window import NullWindow
-
-    note = "no camera found: playing a synthetic sample clip"
-    for layout, shown in (("avatar", True), ("composed", False)):
-        with LiveFeed(VideoFileSource(bundled_samples()[0]), note=note) as feed:
-            app = LiveApp(LiveConfig(run=RunConfig(layout=layout)), feed, NullWindow())
-            try:
-                hud = app._hud(None)
-            finally:
-                app._replay_worker.close()
-                app.wait_for_saves()
-        assert (hud.message == note) is shown  # composed: the camera panel carries it
-
-
 @pytest.fixture
 def screen_but_no_start(monkeypatch) -> None:
     """`live` believes there is a screen; opening the camera (the start of work) trips."""

@@ -294,13 +294,10 @@ class LiveApp:
         if circuit is not None:
             status = f"{circuit.mode} - inhibition {circuit.inhibition:.2f}"
         problem = self.feed.problem
-        # The camera panel carries the feed's note ("playing a SYNTHETIC sample"); the baby-only
-        # layout has no camera panel, so the note stays in the message line instead.
-        note = self.feed.note if self.run_config.layout == "avatar" else None
         return Hud(fps=self.fps.fps, latency_ms=self.fps.latency_ms,
                    recording_s=(time.monotonic() - self.recording_started) if self.recorder
                    else None,
-                   message=problem or self._message() or note, prompt=prompt, status=status,
+                   message=problem or self._message(), prompt=prompt, status=status,
                    show_help=self.show_help, paused=self.paused)
 
     def _record(self, canvas: np.ndarray, t: float) -> None:
