@@ -156,6 +156,8 @@ def test_bad_frames_are_rejected_clearly(tmp_path: Path) -> None:
         VideoRecorder(tmp_path / "x.mp4", fps=30, size=(32,))
     with pytest.raises(ValueError, match="preset"):
         VideoRecorder(tmp_path / "x.mp4", fps=30, size=(32, 24), preset="quick")
+    with pytest.raises(ValueError, match="threads"):
+        VideoRecorder(tmp_path / "x.mp4", fps=30, size=(32, 24), threads=-1)
 
 
 @pytest.mark.parametrize("threaded", [False, True])

@@ -34,12 +34,14 @@ class VideoRecorder:
     so every pts step is one period and the clip lasts as long as the capture did.
     `threaded` encodes on a worker thread (the caller never runs x264); with `drop_when_busy`
     write() never waits either: a frame the encoder has no room for is left to the grid, which
-    holds the previous picture in its slot. `nice` lowers the encoder thread's priority.
+    holds the previous picture in its slot. `nice` lowers the encoder thread's priority;
+    `threads` caps x264's threads (0 = x264's choice, about 1.5 per core).
     """
 
     def __init__(self, path: str | Path, fps: float, size: tuple[int, int], crf: int = 23,
                  preset: str = "superfast", threaded: bool = False, queue_size: int = 8,
-                 faststart: bool = True, drop_when_busy: bool = False, nice: int = 0) -> None:
+                 faststart: bool = True, drop_when_busy: bool = False, nice: int = 0,
+                 threads: int = 0) -> None:
         if not (isinstance(fps, numbers.Real) and math.isfinite(fps) and fps > 0):
             raise ValueError(f"fps must be a positive number, got {fps!r}")
         integers = all(isinstance(v, numbers.Integral) for v in size)
@@ -53,6 +55,9 @@ class VideoRecorder:
             raise ValueError("queue_size must be >= 1")
         if not 0 <= nice <= 19:
             raise ValueError("nice must be in 0..19")
+        if threads < 0:
+            raise ValueError("threads must be >= 0")
+        self.threads = threads
         self.path = Path(path)
         self.fps = float(fps)
         self.size = (int(size[0]), int(size[1]))
@@ -116,6 +121,8 @@ class VideoRecorder:
             stream.codec_context.gop_size = max(1, round(self.fps * 2))  # a keyframe every 2 s
             # No B-frames: pts start at 0 in fragments (no edit list) and x264 adds no delay.
             stream.codec_context.max_b_frames = 0
+            if self.threads:
+                stream.codec_context.thread_count = self.threads
             stream.options = {"crf": str(self.crf), "preset": self.preset}
             stream.codec_context.color_range = 1  # MPEG/limited range: what players assume
         except (FFmpegError, ValueError) as exc:

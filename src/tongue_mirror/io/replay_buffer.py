@@ -123,7 +123,8 @@ class ReplayBuffer:
         frames = self.snapshot() if frames is None else frames
         if not frames or self.size is None:
             return 0
-        with VideoRecorder(path, fps=self.fps, size=self.size) as recorder:
+        # One x264 thread: a save uses at most one core, the other stays free for the live loop.
+        with VideoRecorder(path, fps=self.fps, size=self.size, threads=1) as recorder:
             for item in frames:
                 image = cv2.imdecode(np.frombuffer(item.jpeg, np.uint8), cv2.IMREAD_COLOR)
                 recorder.write(image, item.t)
