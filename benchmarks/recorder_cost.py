@@ -6,7 +6,8 @@ Rows:
                            loop); the time the caller blocks in write()
   recorder threaded, flat  write() as fast as possible: the queue fills, the caller waits on x264
   replay push              ReplayBuffer.push (JPEG q85) in the caller
-  replay save (per frame)  ReplayBuffer.save of a full buffer, per frame (runs off the live loop)
+  replay save (per frame)  ReplayBuffer.save of a full buffer, per frame (off the live loop, on
+                           one thread: JPEG decode + x264, both releasing the GIL)
 Run: PYTHONPATH=src python benchmarks/recorder_cost.py [--frames 150]
 """
 
@@ -20,10 +21,10 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from skimage.data import astronaut
 
 from tongue_mirror.io.recorder import VideoRecorder
 from tongue_mirror.io.replay_buffer import ReplayBuffer
+from tongue_mirror.synth.portraits import load_portrait
 
 SIZE = (1280, 720)
 FPS = 30.0
@@ -31,7 +32,7 @@ FPS = 30.0
 
 def frames(n_distinct: int = 30) -> list[np.ndarray]:
     """Camera-like 720p frames: a textured photo panning, so x264 and JPEG see real detail."""
-    photo = cv2.resize(cv2.cvtColor(astronaut(), cv2.COLOR_RGB2BGR), (1600, 1600))
+    photo = cv2.resize(load_portrait("astronaut"), (1600, 1600))
     return [np.ascontiguousarray(photo[200 + 3 * i:920 + 3 * i, 10 * i:1280 + 10 * i])
             for i in range(n_distinct)]
 

@@ -19,10 +19,11 @@ from tongue_mirror.io.live_feed import bundled_samples
 REPO = Path(__file__).resolve().parents[2]
 
 
-def run_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_cli(*args: str, timeout: float = 300, cwd: Path = REPO) -> subprocess.CompletedProcess:
     """Runs `python -m tongue_mirror` as a user would, capturing both streams."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     return subprocess.run([sys.executable, "-m", "tongue_mirror", *args], capture_output=True,
-                          text=True, timeout=timeout, cwd=REPO)
+                          text=True, timeout=timeout, cwd=cwd, env=env)
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess, *needles: str) -> None:
@@ -75,13 +76,18 @@ def test_process_writes_video_events_and_frame_log(sample, tmp_path):
 
 
 def test_process_default_names_derive_from_the_input(sample, tmp_path):
-    clip = tmp_path / "clip.mp4"
+    clip = tmp_path / "data" / "clip.mp4"
+    clip.parent.mkdir()
     clip.write_bytes(sample.read_bytes())
-    proc = run_cli("process", str(clip), "--no-video", "--quiet")
+    cwd = tmp_path / "work"
+    cwd.mkdir()
+    proc = run_cli("process", str(clip), "--no-video", "--quiet", cwd=cwd)
     assert proc.returncode == 0, proc.stderr
-    assert (tmp_path / "clip.mirror.events.jsonl").is_file()
-    assert (tmp_path / "clip.mirror.frames.csv").is_file()
-    assert not (tmp_path / "clip.mirror.mp4").exists()
+    out = cwd / "tongue-mirror-output"
+    assert (out / "clip.mirror.events.jsonl").is_file()
+    assert (out / "clip.mirror.frames.csv").is_file()
+    assert not (out / "clip.mirror.mp4").exists()
+    assert [p.name for p in clip.parent.iterdir()] == ["clip.mp4"]  # nothing beside the input
 
 
 def test_a_video_without_a_face_runs_through_and_says_so(tmp_path):
@@ -95,7 +101,7 @@ def test_a_video_without_a_face_runs_through_and_says_so(tmp_path):
                 c.mux(p)
         for p in s.encode():
             c.mux(p)
-    proc = run_cli("process", str(clip), "--no-video", "--quiet")
+    proc = run_cli("process", str(clip), "--no-video", "--quiet", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "no face was found" in proc.stdout
 
@@ -114,7 +120,7 @@ def test_truncated_video_processes_what_decodes_and_says_what_was_lost(sample, t
     data = sample.read_bytes()
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(data[: len(data) * 2 // 3])
-    proc = run_cli("process", str(cut), "--no-video", "--quiet")
+    proc = run_cli("process", str(cut), "--no-video", "--quiet", cwd=tmp_path)
     assert "Traceback" not in proc.stderr
     if proc.returncode == 0:
         assert "processed" in proc.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 
 import pytest
@@ -67,3 +68,35 @@ def test_flush_waits_for_everything_submitted():
     worker.flush()
     assert seen == list(range(10))
     worker.close()
+
+
+def test_try_submit_never_waits_and_says_when_it_did_not_queue():
+    gate = threading.Event()
+    started = threading.Event()
+
+    def consume(_: int) -> None:
+        started.set()
+        gate.wait(5)
+
+    worker = BackgroundWorker(consume, max_queue=1)
+    assert worker.try_submit(0)
+    started.wait(5)
+    assert worker.try_submit(1)  # the queue holds one while the first is consumed
+    assert not worker.try_submit(2)
+    assert worker.pending == 2
+    gate.set()
+    worker.close()
+    assert worker.pending == 0
+
+
+@pytest.mark.skipif(not hasattr(threading, "get_native_id") or sys.platform != "linux",
+                    reason="per-thread nice is a Linux feature")
+def test_a_nice_worker_runs_at_lower_priority_than_its_producer():
+    import os
+
+    seen: list[int] = []
+    with BackgroundWorker(lambda _: seen.append(os.getpriority(os.PRIO_PROCESS,
+                                                               threading.get_native_id())),
+                          nice=7) as worker:
+        worker.submit(0)
+    assert seen[0] == min(19, os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + 7)

@@ -1,4 +1,4 @@
-"""The H.264 recorder: PyAV round trip, timing from t, validation, Ctrl-C, write failures."""
+"""The H.264 recorder: PyAV round trip, constant-rate timing from t, validation, Ctrl-C, failures."""
 
 from __future__ import annotations
 
@@ -49,16 +49,85 @@ def test_file_starts_with_its_index_for_streaming(tmp_path: Path) -> None:
     assert head.find(b"moov") != -1 and head.find(b"moov") < max(head.find(b"mdat"), 4096)
 
 
-def test_presentation_times_follow_t_even_when_repeated_or_going_back(tmp_path: Path) -> None:
-    times = [5.0, 5.04, 5.04, 5.2, 5.1, 5.3]
-    path = write_clip(tmp_path / "t.mp4", n=len(times), times=times)
-    _, frames, _ = _read_back(path)
-    got = [f.time for f in frames]
-    assert len(got) == 6 and all(b > a for a, b in itertools.pairwise(got))
-    assert got[:2] == pytest.approx([0.0, 0.04], abs=1e-4)
-    # a repeated time moves one period (1/30 s) on; later gaps are kept
-    assert got[2] == pytest.approx(0.04 + 1 / 30, abs=1e-4)
-    assert got[3] - got[2] == pytest.approx(0.16, abs=1e-4)
+def _pts_steps(path: Path) -> tuple[list[int], float, list[av.VideoFrame]]:
+    """Every frame's pts step (in stream ticks), the clip's duration, and the frames."""
+    _, frames, duration = _read_back(path)
+    pts = [f.pts for f in frames]
+    return [b - a for a, b in itertools.pairwise(pts)], duration, frames
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_irregular_capture_gives_a_constant_rate_clip_as_long_as_the_capture(
+        tmp_path: Path, threaded: bool) -> None:
+    """A loaded live loop: jitter, late frames (gaps up to 0.4 s), bursts two to a slot."""
+    rng = np.random.default_rng(1)
+    times, t = [], 7.0
+    for i in range(150):
+        t += 1 / 30 + rng.normal(0, 0.004)
+        if i % 17 == 5:
+            t += 0.4  # the loop stalled: the camera's frames in between never arrived
+        if i % 23 == 9:
+            times.append(t + 0.002)  # a second frame inside the same slot
+        times.append(t)
+    times.sort()
+    path = write_clip(tmp_path / "cfr.mp4", n=len(times), times=times, threaded=threaded)
+    steps, duration, frames = _pts_steps(path)
+    assert len(set(steps)) == 1  # every frame lasts exactly one period
+    period = steps[0] * float(av.open(str(path)).streams.video[0].time_base)
+    assert period == pytest.approx(1 / 30, rel=1e-4)
+    wall = times[-1] - times[0] + 1 / 30
+    assert duration == pytest.approx(wall, abs=1 / 30)  # as long as the capture took
+    assert frames[0].time == 0.0
+
+
+def test_each_frame_shows_at_its_capture_time_and_a_late_one_holds_the_previous(
+        tmp_path: Path) -> None:
+    times = [5.0, 5.0 + 1 / 30, 5.0 + 1 / 30 + 0.001, 5.0 + 4 / 30, 5.0 + 5 / 30]
+    path = write_clip(tmp_path / "t.mp4", n=len(times), times=times, size=(64, 48))
+    steps, _, frames = _pts_steps(path)
+    assert len(frames) == 6 and len(set(steps)) == 1
+    shown = [round((f.to_ndarray(format="bgr24")[30:40, 30:40].mean() - 40) / 7)
+             for f in frames]
+    # slot: 0 1 2 3 4 5 -> pattern 0, 1, (the dropped 2 shares slot 1) 1 held, 1 held, 3, 4
+    assert shown == [0, 1, 1, 1, 3, 4]
+
+
+def test_a_file_that_loops_continues_the_clip_without_a_jump(tmp_path: Path) -> None:
+    times = [i / 30 for i in range(20)] + [i / 30 for i in range(20)]
+    path = write_clip(tmp_path / "loop.mp4", n=len(times), times=times)
+    steps, duration, frames = _pts_steps(path)
+    assert len(frames) == 40 and len(set(steps)) == 1
+    assert duration == pytest.approx(40 / 30, abs=1e-3)
+
+
+def test_a_busy_encoder_never_blocks_the_writer_and_holds_the_grid(tmp_path: Path,
+                                                                     monkeypatch) -> None:
+    """With drop_when_busy a slow encoder costs frames (held in their slots), never a wait."""
+    import threading
+    import time
+
+    gate = threading.Event()
+    path = tmp_path / "busy.mp4"
+    rec = VideoRecorder(path, fps=30, size=(64, 48), threaded=True, queue_size=2,
+                        drop_when_busy=True)
+    original = rec._encode_item
+
+    def slow(item):
+        gate.wait(5)
+        original(item)
+
+    monkeypatch.setattr(rec, "_encode_item", slow)
+    with rec:
+        t0 = time.perf_counter()
+        for i in range(30):
+            rec.write(pattern(i), i / 30)
+        blocked = time.perf_counter() - t0
+        gate.set()
+    assert blocked < 1.0  # never waited for the gated encoder (it would wait 5 s per frame)
+    assert rec.frames_dropped >= 27
+    steps, duration, frames = _pts_steps(path)
+    assert len(set(steps)) <= 1 and len(frames) == 30  # the held frames fill the grid
+    assert duration == pytest.approx(1.0, abs=1e-3)
 
 
 def test_odd_size_is_padded_to_even(tmp_path: Path) -> None:
@@ -87,6 +156,8 @@ def test_bad_frames_are_rejected_clearly(tmp_path: Path) -> None:
         VideoRecorder(tmp_path / "x.mp4", fps=30, size=(32,))
     with pytest.raises(ValueError, match="preset"):
         VideoRecorder(tmp_path / "x.mp4", fps=30, size=(32, 24), preset="quick")
+    with pytest.raises(ValueError, match="threads"):
+        VideoRecorder(tmp_path / "x.mp4", fps=30, size=(32, 24), threads=-1)
 
 
 @pytest.mark.parametrize("threaded", [False, True])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import tracemalloc
 from pathlib import Path
 
@@ -108,3 +109,18 @@ def test_memory_actually_held_stays_near_the_cap() -> None:
         tracemalloc.stop()
     assert buf.nbytes <= cap
     assert held < cap + 100_000
+
+
+def test_a_replay_with_missing_frames_is_constant_rate_and_as_long_as_the_capture(
+        tmp_path: Path) -> None:
+    """Frames the live loop could not buffer (it was busy) hold the previous picture."""
+    buf = ReplayBuffer(seconds=5.0, fps=30)
+    times = [3.0 + i / 30 for i in range(90) if i % 7 not in (2, 3) and not 40 <= i < 52]
+    for i, t in enumerate(times):
+        buf.push(pattern(i), t)
+    assert buf.save(tmp_path / "gaps.mp4") == 90
+    with av.open(str(tmp_path / "gaps.mp4")) as container:
+        decoded = list(container.decode(container.streams.video[0]))
+    pts = [f.pts for f in decoded]
+    assert len({b - a for a, b in itertools.pairwise(pts)}) == 1
+    assert decoded[-1].time == pytest.approx(89 / 30, abs=1e-3)

@@ -10,7 +10,7 @@ import av
 import cv2
 import numpy as np
 import pytest
-from io_helpers import pattern, write_clip
+from io_helpers import pattern, write_vfr_clip
 
 from tongue_mirror.io.camera import CameraSource
 from tongue_mirror.io.sources import (
@@ -41,7 +41,7 @@ def test_video_file_counts_and_monotonic_presentation_times(clip: Path) -> None:
 
 def test_video_file_keeps_variable_frame_timing(tmp_path: Path) -> None:
     times = [0.0, 0.03, 0.09, 0.10, 0.25, 0.26, 0.40]
-    path = write_clip(tmp_path / "vfr.mp4", n=len(times), times=times)
+    path = write_vfr_clip(tmp_path / "vfr.mp4", times)
     with VideoFileSource(path) as src:
         got = [f.t for f in src]
     np.testing.assert_allclose(got, times, atol=1e-4)

@@ -12,8 +12,6 @@ from tongue_mirror.synth.labels import intervals, labels_path, read_labels
 from tongue_mirror.synth.performer import Performer, PerformerConfig
 from tongue_mirror.synth.script import parse_script
 
-pytest.importorskip("skimage.data")
-
 SCRIPT = "neutral:0.4,tongue:1.0,talk:0.5,tongue-left:0.9,yawn:0.8,tongue-up:0.8"
 FPS = 15.0
 SIZE = (320, 240)

@@ -18,6 +18,7 @@ from tongue_mirror.view.camera_panel import FITS as CAMERA_FITS
 from tongue_mirror.view.compositor import LAYOUTS
 
 DEFAULT_OUT_DIR = Path("tongue-mirror-output")
+MIN_CANVAS, MAX_CANVAS = (320, 240), (3840, 2160)  # up to a 4K projector
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,13 @@ class RunConfig:
         if self.layout not in LAYOUTS:
             raise ValueError(f"layout must be one of {LAYOUTS}")
         w, h = self.canvas_size
-        if w < 320 or h < 240 or w % 2 or h % 2:
-            raise ValueError("canvas size must be even and at least 320x240")
+        (w0, h0), (w1, h1) = MIN_CANVAS, MAX_CANVAS
+        if not (w0 <= w <= w1 and h0 <= h <= h1):
+            raise ValueError(f"canvas {w}x{h} is out of range: from {w0}x{h0} up to {w1}x{h1} "
+                             "(e.g. 1280x720 or 1920x1080)")
+        if w % 2 or h % 2:
+            raise ValueError(f"canvas {w}x{h}: width and height must be even (video needs it), "
+                             f"e.g. {w + w % 2}x{h + h % 2}")
         if self.camera_fit not in CAMERA_FITS:
             raise ValueError(f"camera fit must be one of {CAMERA_FITS}")
         c = self.circuit

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -33,6 +33,11 @@ from tongue_mirror.view.prompts import StagePrompter
 from tongue_mirror.view.story import Story
 
 MESSAGE_S = 4.0
+# Threads beside the live loop run at lower priority (nice values, Linux), so the live view
+# gets the CPU first: a recording's encoder that falls behind costs held frames in the clip,
+# never frames on screen; JPEGs for the replay buffer are small; saving a replay or finishing
+# a file can take seconds and waits longest.
+RECORD_NICE, BUFFER_NICE, SAVE_NICE = 8, 5, 10
 
 
 class Display(Protocol):
@@ -86,12 +91,15 @@ class LiveApp:
         self.message: tuple[str, float] | None = None
         self.calibration: CalibrationSession | None = None
         self.frames = 0
-        self._savers: list[threading.Thread] = []
+        self._issued: set[Path] = set()  # output names handed out this session
         size = config.run.canvas_size
         fps = feed.info.fps or 30.0
         self.replay = ReplayBuffer(seconds=config.replay_s, fps=fps, size=size)
         self._replay_worker: BackgroundWorker[tuple[np.ndarray, float]] = BackgroundWorker(
-            lambda item: self.replay.push(*item), max_queue=2, name="replay")
+            lambda item: self.replay.push(*item), max_queue=2, name="replay", nice=BUFFER_NICE)
+        # Replay saves and finishing recordings, one at a time, off the live loop.
+        self._saver: BackgroundWorker[Callable[[], None]] = BackgroundWorker(
+            lambda job: job(), max_queue=4, name="saver", nice=SAVE_NICE)
         self.presenter = Presenter(Layout.make(config.run.layout, size),
                                    config.run.gesture, camera_fit=config.run.camera_fit)
         self.prompter = StagePrompter()
@@ -128,14 +136,23 @@ class LiveApp:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise UserError(f"cannot write to {folder}: {exc.strerror}") from exc
-        return folder / f"tongue-mirror-{kind}-{stamp()}{suffix}"
+        # Two presses in one second get two names: saves run later, so the file may not exist yet.
+        name = f"tongue-mirror-{kind}-{stamp()}"
+        path, n = folder / f"{name}{suffix}", 1
+        while path in self._issued or path.exists():
+            n += 1
+            path = folder / f"{name}-{n}{suffix}"
+        self._issued.add(path)
+        return path
 
     def start_recording(self, path: Path | None = None) -> None:
         """Starts an H.264 recording of the composed view."""
         try:
             path = path or self._out_path("recording", ".mp4")
+            # Constant rate at the camera's nominal fps; a frame the encoder has no room for
+            # holds the previous picture in its slot rather than stalling the live view.
             rec = VideoRecorder(path, self.feed.info.fps or 30.0, self.run_config.canvas_size,
-                                threaded=True)
+                                threaded=True, drop_when_busy=True, nice=RECORD_NICE)
             rec.open()
         except (UserError, OSError, ValueError) as exc:
             self.say(f"cannot record: {exc}")
@@ -145,18 +162,26 @@ class LiveApp:
         self.say(f"recording to {path}")
 
     def stop_recording(self) -> None:
-        """Finalises the recording; a failure to finish is shown, never raised."""
+        """Finalises the recording off the live loop; a failure to finish is shown, never raised."""
         rec, self.recorder = self.recorder, None
         if rec is None:
             return
-        try:
-            rec.close()
-            self.say(f"saved {rec.path} ({rec.frames_written} frames)")
-        except (UserError, OSError) as exc:
-            self.say(f"recording stopped: {exc}")
+
+        def finish() -> None:
+            try:
+                rec.close()
+                self.say(f"saved {rec.path} ({rec.frames_written} frames)")
+            except (UserError, OSError) as exc:
+                self.say(f"recording stopped: {exc}")
+
+        if not self._saver.try_submit(finish):
+            finish()  # the saver is full of replays: finish here rather than lose the file
 
     def save_replay(self) -> None:
-        """Writes the last N seconds to a file on a worker thread (a save takes seconds)."""
+        """Writes the last N seconds to a file on a low-priority worker (a save takes seconds)."""
+        if self._saver.pending >= 2:
+            self.say("still saving the last replay: press b again in a moment")
+            return
         self._replay_worker.flush()  # the frames still being encoded belong in the replay
         frames = self.replay.snapshot()
         if not frames:
@@ -177,15 +202,16 @@ class LiveApp:
                 self.say(f"cannot save replay: {exc}")
 
         self.say(f"saving last {span:.0f} s to {path}...")
-        worker = threading.Thread(target=save, name="replay-save")
-        worker.start()
-        self._savers.append(worker)
+        self._saver.submit(save)  # pending < 2 of 4: never waits
+
+    @property
+    def saving(self) -> int:
+        """Replay saves and recordings still being written."""
+        return self._saver.pending
 
     def wait_for_saves(self) -> None:
-        """Lets replay saves in flight finish, so quitting never loses one."""
-        for worker in self._savers:
-            worker.join()
-        self._savers.clear()
+        """Lets replay saves and recordings in flight finish, so quitting never loses one."""
+        self._saver.close()
 
     def snapshot(self) -> None:
         """Saves the audience's current picture as a PNG."""
@@ -315,7 +341,9 @@ class LiveApp:
                            story=self.story.card, story_position=self.story.position)
 
     def _record(self, canvas: np.ndarray, t: float) -> None:
-        self._replay_worker.submit((canvas, t))  # JPEG-encoded beside the loop, not in it
+        # JPEG-encoded beside the loop, not in it; when that thread is behind, the frame is
+        # skipped (a replay holds the previous picture in its slot) rather than waited for.
+        self._replay_worker.try_submit((canvas, t))
         if self.recorder is not None:
             try:
                 self.recorder.write(canvas, t)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tongue_mirror.app.build import build_pipeline
-from tongue_mirror.app.config import RunConfig
+from tongue_mirror.app.config import DEFAULT_OUT_DIR, RunConfig
+from tongue_mirror.app.output_paths import VIDEO_SUFFIXES, check_suffix, check_writable
 from tongue_mirror.errors import UserError
 from tongue_mirror.io.face_tracker import FaceTracker
 from tongue_mirror.io.frame_row import frame_row
@@ -21,6 +22,8 @@ from tongue_mirror.values import FaceObservation, Frame, FrameResult
 from tongue_mirror.view.compositor import Hud, Layout
 from tongue_mirror.view.presenter import Presenter, ViewOptions
 
+LOG_SUFFIXES = {"events": (".jsonl",), "frames": (".csv",)}
+
 
 @dataclass(frozen=True)
 class ProcessOutputs:
@@ -32,22 +35,30 @@ class ProcessOutputs:
 
     @staticmethod
     def derive(source: Path, video: Path | None, events: Path | None, frames: Path | None,
-               no_video: bool) -> ProcessOutputs:
-        """Defaults travel together: next to --out when it is given (talk.mp4 → talk.events.jsonl,
-        talk.frames.csv), else next to the input (clip.mp4 → clip.mirror.mp4 and so on), so a
-        run never scatters logs into the input's folder behind the user's back."""
-        if video is not None and not no_video:
-            base = str(video.with_suffix(""))
+               no_video: bool, out_dir: Path = DEFAULT_OUT_DIR) -> ProcessOutputs:
+        """Defaults travel together: beside -o when it is given (talk.mp4 → talk.events.jsonl,
+        talk.frames.csv, also with --no-video), else in `out_dir` (clip.mp4 →
+        out_dir/clip.mirror.mp4 and so on): nothing lands in the input's folder unless asked.
+        Every path is checked here, before any work, so a bad one is one line at once."""
+        if video is not None:
+            check_suffix("-o", video, VIDEO_SUFFIXES)
+            base = video.with_suffix("")
         else:
-            base = f"{source.with_suffix('') if source.is_file() else source}.mirror"
+            name = source.stem if source.suffix else source.name
+            base = out_dir / f"{name or 'frames'}.mirror"
+        for flag, path in (("--events", events), ("--frames", frames)):
+            if path is not None:
+                check_suffix(flag, path, LOG_SUFFIXES[flag[2:]])
         outputs = ProcessOutputs(
             video=None if no_video else (video or Path(f"{base}.mp4")),
             events=events or Path(f"{base}.events.jsonl"),
             frames=frames or Path(f"{base}.frames.csv"),
         )
-        for path in (outputs.video, outputs.events, outputs.frames):
-            if path is not None and path.exists() and source.exists() and path.samefile(source):
+        chosen = [p for p in (outputs.video, outputs.events, outputs.frames) if p is not None]
+        for path in chosen:
+            if path.exists() and source.exists() and path.samefile(source):
                 raise UserError(f"output {path} would overwrite the input")
+            check_writable(path)
         return outputs
 
 

@@ -48,6 +48,11 @@ class Handoff:
     def __len__(self) -> int:
         return len(self._items)
 
+    @property
+    def unfinished(self) -> int:
+        """Items put and not yet marked done (queued or being worked on)."""
+        return self._put_count - self._done_count
+
     def put(self, item: Any) -> None:
         """Appends an item, first waiting while `maxsize` items are pending."""
         while len(self._items) >= self.maxsize:

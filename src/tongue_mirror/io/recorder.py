@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import numbers
 import os
-import threading
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
@@ -16,7 +15,8 @@ import numpy as np
 from av.error import FFmpegError
 
 from tongue_mirror.errors import UserError
-from tongue_mirror.io.handoff import Handoff
+from tongue_mirror.io.frame_grid import FrameGrid
+from tongue_mirror.io.workers import BackgroundWorker
 
 TIME_BASE = Fraction(1, 90000)  # the MPEG clock: fine enough for any camera's timestamps
 # superfast: 12 ms of CPU per 1280x720 frame here against 19.5 ms for veryfast (about twice the
@@ -24,42 +24,24 @@ TIME_BASE = Fraction(1, 90000)  # the MPEG clock: fine enough for any camera's t
 # wins; a workshop clip of a minute is still a few MB.
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow",
                 "slower", "veryslow")
-_STOP = object()  # tells the encoder thread the recording is over
-
-
-class PresentationClock:
-    """Source times to strictly increasing pts in TIME_BASE ticks, keeping the source's gaps.
-
-    A repeated or earlier t (a restarted or looping source) is placed one period after the
-    previous frame, and later frames keep their spacing from there.
-    """
-
-    def __init__(self, period: int) -> None:
-        if period < 1:
-            raise ValueError("period must be >= 1 tick")
-        self.period = period
-        self._t0: float | None = None
-        self._offset = 0  # ticks added after time went back
-        self._last: int | None = None
-
-    def pts(self, t: float) -> int:
-        if self._t0 is None:
-            self._t0 = t
-        pts = round((t - self._t0) / TIME_BASE) + self._offset
-        if self._last is not None and pts <= self._last:
-            shift = self._last + self.period - pts
-            self._offset += shift
-            pts += shift
-        self._last = pts
-        return pts
 
 
 class VideoRecorder:
-    """`with VideoRecorder(path, fps, (w, h)) as rec: rec.write(image_bgr, t)`; pts follow `t`."""
+    """`with VideoRecorder(path, fps, (w, h)) as rec: rec.write(image_bgr, t)`: a constant-rate clip.
+
+    Frames sit on a grid of 1/fps by their capture time `t` (FrameGrid): a frame that comes late
+    leaves the previous one on screen for the slots it missed, two in one slot keep the first,
+    so every pts step is one period and the clip lasts as long as the capture did.
+    `threaded` encodes on a worker thread (the caller never runs x264); with `drop_when_busy`
+    write() never waits either: a frame the encoder has no room for is left to the grid, which
+    holds the previous picture in its slot. `nice` lowers the encoder thread's priority;
+    `threads` caps x264's threads (0 = x264's choice, about 1.5 per core).
+    """
 
     def __init__(self, path: str | Path, fps: float, size: tuple[int, int], crf: int = 23,
                  preset: str = "superfast", threaded: bool = False, queue_size: int = 8,
-                 faststart: bool = True) -> None:
+                 faststart: bool = True, drop_when_busy: bool = False, nice: int = 0,
+                 threads: int = 0) -> None:
         if not (isinstance(fps, numbers.Real) and math.isfinite(fps) and fps > 0):
             raise ValueError(f"fps must be a positive number, got {fps!r}")
         integers = all(isinstance(v, numbers.Integral) for v in size)
@@ -71,6 +53,11 @@ class VideoRecorder:
             raise ValueError(f"preset must be one of {', '.join(X264_PRESETS)}, got {preset!r}")
         if queue_size < 1:
             raise ValueError("queue_size must be >= 1")
+        if not 0 <= nice <= 19:
+            raise ValueError("nice must be in 0..19")
+        if threads < 0:
+            raise ValueError("threads must be >= 0")
+        self.threads = threads
         self.path = Path(path)
         self.fps = float(fps)
         self.size = (int(size[0]), int(size[1]))
@@ -79,19 +66,25 @@ class VideoRecorder:
         self.crf = crf
         self.preset = preset
         self.threaded = threaded
+        self.drop_when_busy = drop_when_busy
         self.format = _container_format(self.path)
         # Written as fragmented MP4 while recording (a crash loses at most the last 2 s), then
         # rewritten with the index first (+faststart) on close, as browsers and phones like it.
         self.faststart = faststart and self.format != "matroska"
-        self.frames_written = 0  # frames handed to the encoder
+        self.frames_written = 0  # frames in the file, held ones included (final after close)
+        self.frames_held = 0  # grid slots filled by keeping the previous picture on screen
+        self.frames_dropped = 0  # frames not encoded: a second one in a slot, or encoder busy
         self.last_t: float | None = None  # source time of the last frame handed over
-        self._queue = Handoff(queue_size)  # Ctrl-C in write() must not deadlock close()
-        self._worker: threading.Thread | None = None
+        self._queue_size = queue_size
+        self._nice = nice
+        self._worker: BackgroundWorker[tuple[np.ndarray, float]] | None = None
         self._error: BaseException | None = None
         self._container: av.container.OutputContainer | None = None
         self._stream: av.video.stream.VideoStream | None = None
         self._period = max(1, round(1.0 / (self.fps * TIME_BASE)))
-        self._clock = PresentationClock(self._period)
+        self._grid = FrameGrid(self.fps)
+        self._previous: av.VideoFrame | None = None  # the picture on screen in the last slot
+        self._unheld_tail: float | None = None  # time of a last frame dropped while busy
         self._closed = False
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -128,6 +121,8 @@ class VideoRecorder:
             stream.codec_context.gop_size = max(1, round(self.fps * 2))  # a keyframe every 2 s
             # No B-frames: pts start at 0 in fragments (no edit list) and x264 adds no delay.
             stream.codec_context.max_b_frames = 0
+            if self.threads:
+                stream.codec_context.thread_count = self.threads
             stream.options = {"crf": str(self.crf), "preset": self.preset}
             stream.codec_context.color_range = 1  # MPEG/limited range: what players assume
         except (FFmpegError, ValueError) as exc:
@@ -135,8 +130,8 @@ class VideoRecorder:
             raise UserError(f"H.264 encoder unavailable in PyAV: {_reason(exc)}") from None
         self._container, self._stream = container, stream
         if self.threaded:
-            self._worker = threading.Thread(target=self._run, name="recorder", daemon=True)
-            self._worker.start()
+            self._worker = BackgroundWorker(self._encode_item, max_queue=self._queue_size,
+                                            name="recorder", nice=self._nice)
 
     def close(self) -> None:
         """Flush the encoder and finish the file; safe to call twice, also after an error."""
@@ -145,11 +140,21 @@ class VideoRecorder:
             return
         self._closed = True
         if self._worker is not None:
-            self._queue.put_now(_STOP)
-            self._worker.join()
+            try:
+                self._worker.close()  # everything queued is encoded first
+            except Exception as exc:  # a consumer failure the encoder did not catch
+                self._error = self._error or exc
             self._worker = None
-        elif self._error is None:
+        if self._unheld_tail is not None and self._previous is not None:
+            # The last frames found the encoder busy: the picture stays to their time, so the
+            # clip still lasts as long as the capture.
+            steps = self._grid.advance(self._unheld_tail)
+            for slot in range(self._grid.slot - steps + 1, self._grid.slot + 1):
+                self._encode_at(self._previous, slot)
+                self.frames_held += 1
+        if self._error is None:
             self._encode_safely(None)
+        self._previous = None
         container, self._container = self._container, None
         try:
             container.close()  # writes the last fragment; the file is complete after this
@@ -169,21 +174,30 @@ class VideoRecorder:
 
     # -- writing ---------------------------------------------------------------------------
     def write(self, image: np.ndarray, t: float) -> None:
-        """Append one BGR frame shown at source time `t` s; threaded, it does not wait for x264."""
+        """Append one BGR frame captured at source time `t` s.
+
+        Threaded, the image is encoded later: the caller must not modify it afterwards.
+        """
         if self._container is None:
             raise RuntimeError("VideoRecorder is not open (use it in a with-block)")
         if self._error is not None:
             self.close()  # raises the UserError for the failure
-        frame = self._to_video_frame(image, t)
-        if self.threaded:
-            self._queue.put(frame)
-        else:
-            self._encode_safely(frame)
+        self._check(image, t)
+        self.last_t = t
+        if self._worker is None:
+            self._encode_item((image, t))
             if self._error is not None:
                 self.close()
-        self.frames_written += 1
+        elif self.drop_when_busy:
+            if self._worker.try_submit((image, t)):
+                self._unheld_tail = None
+            else:
+                self.frames_dropped += 1  # its slot keeps the previous picture
+                self._unheld_tail = t
+        else:
+            self._worker.submit((image, t))
 
-    def _to_video_frame(self, image: np.ndarray, t: float) -> av.VideoFrame:
+    def _check(self, image: np.ndarray, t: float) -> None:
         if not isinstance(image, np.ndarray):
             raise TypeError(f"image must be a numpy array, got {type(image).__name__}")
         if image.dtype != np.uint8:
@@ -195,16 +209,43 @@ class VideoRecorder:
                              f"{self.size[0]}x{self.size[1]}")
         if not math.isfinite(t):
             raise ValueError(f"t must be finite, got {t}")
+
+    def _encode_item(self, item: tuple[np.ndarray, float]) -> None:
+        """Places one frame on the grid and encodes it (and the held slots before it)."""
+        if self._error is not None:
+            return  # after a failure, keep draining so writers never hang
+        image, t = item
+        steps = self._grid.advance(t)
+        if steps == 0:
+            self.frames_dropped += 1
+            return
+        first = self._grid.slot - steps + 1
+        if self._previous is not None:
+            for slot in range(first, self._grid.slot):
+                self._encode_at(self._previous, slot)
+                self.frames_held += 1
+        frame = self._to_video_frame(image)
+        self._encode_at(frame, self._grid.slot)
+        self._previous = frame
+
+    def _to_video_frame(self, image: np.ndarray) -> av.VideoFrame:
         pad_w, pad_h = self.encoded_size[0] - self.size[0], self.encoded_size[1] - self.size[1]
         if pad_w or pad_h:
             image = cv2.copyMakeBorder(image, 0, pad_h, 0, pad_w, cv2.BORDER_REPLICATE)
         frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="bgr24")
-        frame.pts = self._clock.pts(t)
+        # Converted once here (swscale, GIL released), so a held frame is not converted again.
+        return frame.reformat(format="yuv420p")
+
+    def _encode_at(self, frame: av.VideoFrame, slot: int) -> None:
+        if self._error is not None:
+            return
+        frame.pts = slot * self._period
         frame.time_base = TIME_BASE
         if hasattr(frame, "duration"):  # PyAV >= 14: gives the last frame its length too
             frame.duration = self._period
-        self.last_t = t
-        return frame
+        self._encode_safely(frame)
+        if self._error is None:
+            self.frames_written += 1
 
     def _encode_safely(self, frame: av.VideoFrame | None) -> None:
         assert self._stream is not None and self._container is not None
@@ -214,23 +255,6 @@ class VideoRecorder:
         except (OSError, FFmpegError) as exc:
             self._error = exc
 
-    def _run(self) -> None:
-        """drains the queue; after a failure it keeps draining so writers never hang."""
-        while True:
-            item = self._queue.get()
-            if item is _STOP:
-                break
-            if self._error is None:
-                try:
-                    self._encode_safely(item)
-                except Exception as exc:  # any failure must reach the writer, not kill the thread
-                    self._error = exc
-        if self._error is None:
-            try:
-                self._encode_safely(None)
-            except Exception as exc:
-                self._error = exc
-
     def _user_error(self) -> UserError:
         assert self._error is not None
         return UserError(f"recording to {self.path} failed: {_reason(self._error)}")
@@ -238,7 +262,7 @@ class VideoRecorder:
     @property
     def queued(self) -> int:
         """Frames waiting for the encoder thread (0 when not threaded)."""
-        return len(self._queue)
+        return self._worker.pending if self._worker is not None else 0
 
 
 def _container_format(path: Path) -> str:

@@ -114,18 +114,18 @@ class ReplayBuffer:
             return tuple(self._frames)
 
     def save(self, path: str | Path, frames: tuple[EncodedFrame, ...] | None = None) -> int:
-        """Write the held frames (or a snapshot) as H.264 MP4 through VideoRecorder; frame count.
+        """Write the held frames (or a snapshot) as a constant-rate H.264 MP4; frames written.
 
-        Takes seconds for a full buffer: the live loop should snapshot() at the key press and call
-        this on a worker thread.
+        Takes seconds for a full buffer and runs entirely on the calling thread (JPEG decode
+        and x264 both release the GIL): the live loop snapshot()s at the key press and hands
+        this to a low-priority worker. Frames missing from the buffer hold the previous picture.
         """
         frames = self.snapshot() if frames is None else frames
         if not frames or self.size is None:
             return 0
-        written = 0
-        with VideoRecorder(path, fps=self.fps, size=self.size, threaded=True) as recorder:
+        # One x264 thread: a save uses at most one core, the other stays free for the live loop.
+        with VideoRecorder(path, fps=self.fps, size=self.size, threads=1) as recorder:
             for item in frames:
                 image = cv2.imdecode(np.frombuffer(item.jpeg, np.uint8), cv2.IMREAD_COLOR)
                 recorder.write(image, item.t)
-                written += 1
-        return written
+        return recorder.frames_written

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -18,13 +19,18 @@ class BackgroundWorker(Generic[T]):
 
     The queue is bounded, so a slow consumer slows the producer instead of piling up memory.
     An exception in the consumer is re-raised in the producer at the next submit or at close.
+    `nice` > 0 lowers the worker thread's CPU priority (Linux; elsewhere ignored), so work that
+    can wait (encoding a replay) yields the cores to the live loop.
     """
 
     def __init__(self, consume: Callable[[T], None], max_queue: int = 4,
-                 name: str = "background") -> None:
+                 name: str = "background", nice: int = 0) -> None:
         if max_queue < 1:
             raise ValueError("max_queue must be >= 1")
+        if not 0 <= nice <= 19:
+            raise ValueError("nice must be in 0..19")
         self._consume = consume
+        self._nice = nice
         self._queue = Handoff(max_queue)  # Ctrl-C in submit() must not deadlock close()
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
@@ -32,6 +38,8 @@ class BackgroundWorker(Generic[T]):
         self._closed = False
 
     def _run(self) -> None:
+        if self._nice:
+            lower_thread_priority(self._nice)
         while True:
             item = self._queue.get()
             try:
@@ -56,6 +64,21 @@ class BackgroundWorker(Generic[T]):
         self._raise_pending()
         self._queue.put(item)
 
+    def try_submit(self, item: T) -> bool:
+        """Queues one item unless the queue is full; False = not queued (the caller never waits)."""
+        if self._closed:
+            raise RuntimeError("worker is closed")
+        self._raise_pending()
+        if len(self._queue) >= self._queue.maxsize:
+            return False
+        self._queue.put_now(item)
+        return True
+
+    @property
+    def pending(self) -> int:
+        """Items submitted and not yet consumed (queued or in progress)."""
+        return self._queue.unfinished
+
     def flush(self) -> None:
         """Waits until every item submitted so far has been consumed."""
         if not self._closed:
@@ -79,3 +102,13 @@ class BackgroundWorker(Generic[T]):
             return
         with contextlib.suppress(BaseException):  # the original exception wins
             self.close()
+
+
+def lower_thread_priority(nice: int) -> None:
+    """Raises the calling thread's nice value by `nice` (Linux threads have their own)."""
+    if not hasattr(os, "setpriority") or not hasattr(threading, "get_native_id"):
+        return
+    with contextlib.suppress(OSError):
+        tid = threading.get_native_id()
+        current = os.getpriority(os.PRIO_PROCESS, tid)
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, current + nice))

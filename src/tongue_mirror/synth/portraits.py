@@ -1,7 +1,9 @@
-"""Public-domain portraits shipped inside PyPI packages, the only faces the synthetic clips use.
+"""The two public-domain portraits the synthetic clips are made from, shipped in assets/portraits.
 
 - "astronaut": scikit-image's astronaut.png (Eileen Collins, NASA, public domain).
 - "hopper": matplotlib's grace_hopper.jpg (Grace Hopper, US Navy, public domain).
+Sources and status: assets/portraits/NOTICE. Shipped rather than imported, so `make-sample`
+works on a plain install, without scikit-image or matplotlib.
 """
 
 from __future__ import annotations
@@ -14,26 +16,7 @@ import numpy as np
 
 from tongue_mirror.errors import UserError
 
-BUILTIN: Final = ("astronaut", "hopper")
-
-
-def _astronaut() -> np.ndarray:
-    try:
-        from skimage import data
-    except ImportError:
-        raise UserError("the astronaut portrait comes with scikit-image: pip install "
-                        "scikit-image, or pass --portrait IMAGE") from None
-    return cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
-
-
-def _hopper() -> np.ndarray:
-    try:
-        from matplotlib import cbook
-    except ImportError:
-        raise UserError("the hopper portrait comes with matplotlib: pip install matplotlib, "
-                        "or pass --portrait IMAGE") from None
-    path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
-    return _read(Path(path))
+BUILTIN: Final = {"astronaut": "portraits/astronaut.png", "hopper": "portraits/grace_hopper.jpg"}
 
 
 def _read(path: Path) -> np.ndarray:
@@ -47,8 +30,9 @@ def _read(path: Path) -> np.ndarray:
 
 def load_portrait(name_or_path: str | Path) -> np.ndarray:
     """A BGR portrait: a built-in name ("astronaut", "hopper") or an image file."""
-    if str(name_or_path) == "astronaut":
-        return _astronaut()
-    if str(name_or_path) == "hopper":
-        return _hopper()
+    relative = BUILTIN.get(str(name_or_path))
+    if relative is not None:
+        from tongue_mirror.io.assets import asset_path  # synth sits beside io, not under it
+
+        return _read(asset_path(relative))
     return _read(Path(name_or_path))

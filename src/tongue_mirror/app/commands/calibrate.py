@@ -71,18 +71,20 @@ def run(args: argparse.Namespace) -> int:
             logit = step.reading.logit
             status = session.add(frame.t, logit)
             shown = (status.phase, status.countdown)
-            if shown != last:
+            # The closing line comes after the fit: "done" only means both phases ran.
+            if shown != last and status.phase in ("neutral", "tongue"):
                 print(f"[{status.phase}] {status.prompt} ... {status.countdown}", flush=True)
                 last = shown
             if session.finished:
                 break
     if not session.finished:
         raise UserError("the video ended before both calibration phases were complete")
-    cal = session.result()
+    cal = session.result()  # a UserError (no face, no tongue seen) is the only closing line
     try:
         save_calibration(cal, target)
     except OSError as exc:
         raise UserError(f"cannot save profile {target}: {exc.strerror or exc}") from None
-    print(f"saved profile {args.profile!r} to {target}: boundary shift {cal.shift:+.2f} logits, "
+    print(f"[done] calibrated: saved profile {args.profile!r} to {target}: "
+          f"boundary shift {cal.shift:+.2f} logits, "
           f"gain {cal.gain:.2f} ({cal.n_neutral} neutral, {cal.n_tongue} tongue-out frames)")
     return 0

@@ -39,6 +39,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Opens the window and runs the demo."""
     from tongue_mirror.app.live import LiveApp, LiveConfig
+    from tongue_mirror.app.output_paths import (
+        VIDEO_SUFFIXES,
+        check_folder,
+        check_suffix,
+        check_writable,
+    )
     from tongue_mirror.errors import UserError
     from tongue_mirror.io.live_feed import open_feed
     from tongue_mirror.io.window import Window, display_available
@@ -46,6 +52,10 @@ def run(args: argparse.Namespace) -> int:
     if not display_available():
         raise UserError("no display found (no screen here): use `tongue-mirror process VIDEO` "
                         "to run headless")
+    if args.record is not None:
+        check_suffix("--record", args.record, VIDEO_SUFFIXES)
+        check_writable(args.record)
+    check_folder(args.out_dir, what=f"--out-dir {args.out_dir}")
     config = LiveConfig(run=run_config_from(args), out_dir=args.out_dir, record=args.record,
                         max_frames=args.max_frames, title=args.title)
     feed = open_feed(args.camera, args.source, args.resolution)

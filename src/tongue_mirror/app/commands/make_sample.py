@@ -29,8 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "never be reported on these clips alone.")
     p.add_argument("out", type=Path, metavar="OUT.mp4", help="the clip to write")
     p.add_argument("--portrait", default="astronaut",
-                   help="'astronaut' (scikit-image), 'hopper' (matplotlib) or an image file "
-                        "(default: astronaut)")
+                   help="'astronaut' or 'hopper' (public-domain portraits shipped with "
+                        "tongue-mirror) or an image file (default: astronaut)")
     p.add_argument("--seed", type=int, default=0, help="seeds the random script, tongue "
                    "look, head motion and --random-variation (default 0)")
     p.add_argument("--script", help="comma list of action:seconds, actions: neutral blink smile "
