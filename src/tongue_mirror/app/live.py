@@ -31,6 +31,7 @@ from tongue_mirror.view.compositor import Hud, Layout
 from tongue_mirror.view.presenter import Presenter, ViewOptions
 from tongue_mirror.view.prompts import StagePrompter
 from tongue_mirror.view.story import Story
+from tongue_mirror.view.text import Box
 
 MESSAGE_S = 4.0
 # Threads beside the live loop run at lower priority (nice values, Linux), so the live view
@@ -108,7 +109,7 @@ class LiveApp:
         self.last_canvas: np.ndarray | None = None  # the screen's picture
         self.last_audience: np.ndarray | None = None  # the audience's (recorded) picture
         self.last_result: FrameResult | None = None
-        self.last_text_boxes: tuple = ()  # text boxes on the last screen picture (layout checks)
+        self.last_text_boxes: tuple[Box, ...] = ()  # text boxes on the last screen picture (layout checks)
 
     # ---- messages ----------------------------------------------------------------------------
     def say(self, text: str) -> None:

@@ -143,9 +143,11 @@ def run_process(source_path: Path, outputs: ProcessOutputs, config: RunConfig,
         if recorder is not None:
             # Drawing and encoding run behind the analysis: the landmarker releases the GIL,
             # so on two cores the next frame is tracked while this one is drawn.
+            assert presenter is not None  # made with the recorder, above
+            show = presenter
+
             def draw(result: FrameResult) -> None:
-                recorder.write(presenter.render_layers(result, hud, options).audience,
-                               result.frame.t)
+                recorder.write(show.render_layers(result, hud, options).audience, result.frame.t)
 
             drawer = stack.enter_context(BackgroundWorker(draw, max_queue=4, name="draw"))
 

@@ -58,7 +58,7 @@ class VideoRecorder:
         if threads < 0:
             raise ValueError("threads must be >= 0")
         self.threads = threads
-        self.path = Path(path)
+        self.path: Path = Path(path)
         self.fps = float(fps)
         self.size = (int(size[0]), int(size[1]))
         # yuv420p needs even sides: odd sizes get one replicated pixel row/column.
@@ -71,7 +71,7 @@ class VideoRecorder:
         # Written as fragmented MP4 while recording (a crash loses at most the last 2 s), then
         # rewritten with the index first (+faststart) on close, as browsers and phones like it.
         self.faststart = faststart and self.format != "matroska"
-        self.frames_written = 0  # frames in the file, held ones included (final after close)
+        self.frames_written: int = 0  # frames in the file, held ones included (final after close)
         self.frames_held = 0  # grid slots filled by keeping the previous picture on screen
         self.frames_dropped = 0  # frames not encoded: a second one in a slot, or encoder busy
         self.last_t: float | None = None  # source time of the last frame handed over

@@ -127,5 +127,6 @@ class ReplayBuffer:
         with VideoRecorder(path, fps=self.fps, size=self.size, threads=1) as recorder:
             for item in frames:
                 image = cv2.imdecode(np.frombuffer(item.jpeg, np.uint8), cv2.IMREAD_COLOR)
-                recorder.write(image, item.t)
+                if image is not None:  # a JPEG we wrote ourselves; never None in practice
+                    recorder.write(image, item.t)
         return recorder.frames_written

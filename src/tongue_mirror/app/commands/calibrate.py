@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tongue_mirror.errors import UserError
 
+if TYPE_CHECKING:
+    from tongue_mirror.io.frame_source import FrameSource
 
-def register(subparsers) -> None:
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Adds the `calibrate` subcommand."""
     p = subparsers.add_parser(
         "calibrate", help="calibrate the tongue detector for one person",
@@ -29,7 +33,7 @@ def register(subparsers) -> None:
     p.set_defaults(handler=run)
 
 
-def _source(args: argparse.Namespace):
+def _source(args: argparse.Namespace) -> FrameSource:
     """The project's own frame source: the file (presentation times) or the camera."""
     from tongue_mirror.io.camera import CameraSource
     from tongue_mirror.io.video_file import VideoFileSource

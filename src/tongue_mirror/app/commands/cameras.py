@@ -8,7 +8,7 @@ from tongue_mirror.errors import UserError
 from tongue_mirror.io.camera import list_cameras
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("cameras", help="list the cameras that open, with resolutions",
                                    description="Tries camera numbers 0..N-1 and lists those that "
                                    "deliver a frame, with the size and rate they report.")

@@ -19,7 +19,7 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Adds the `eval` subcommand."""
     p = subparsers.add_parser(
         "eval", help="score the tongue detector on a labelled dataset",

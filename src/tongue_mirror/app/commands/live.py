@@ -8,7 +8,7 @@ from pathlib import Path
 from tongue_mirror.app.config import DEFAULT_OUT_DIR, add_run_options, parse_size, run_config_from
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Adds the `live` subcommand."""
     p = sub.add_parser(
         "live", help="the live demo: your webcam, the baby, its neurons",

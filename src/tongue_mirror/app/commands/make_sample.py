@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tongue_mirror.errors import UserError
+
+if TYPE_CHECKING:
+    from tongue_mirror.synth.variations import Variation
 
 HELP = ("make a SYNTHETIC labelled clip: a still public-domain portrait animated by warping, "
         "with a drawn tongue (for tests and the no-camera demo, not a real recording)")
@@ -20,7 +24,7 @@ def _size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Adds the make-sample subcommand."""
     p = subparsers.add_parser(
         "make-sample", help=HELP, description=HELP + ". Writes OUT.mp4 (H.264) and "
@@ -58,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run)
 
 
-def _variation(args: argparse.Namespace):
+def _variation(args: argparse.Namespace) -> Variation:
     import dataclasses
 
     import numpy as np

@@ -10,7 +10,7 @@ from tongue_mirror.app.config import DEFAULT_OUT_DIR, add_run_options, run_confi
 from tongue_mirror.errors import UserError
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Adds the `process` subcommand."""
     p = sub.add_parser(
         "process", help="run the pipeline headless over a video file and write the results",
