@@ -47,3 +47,29 @@ def test_an_output_that_is_the_input_is_refused(tmp_path):
     clip.write_bytes(b"x")
     with pytest.raises(UserError, match="overwrite the input"):
         ProcessOutputs.derive(clip, clip, None, None, no_video=False)
+
+
+def test_an_image_folder_is_tracked_one_photo_at_a_time(tmp_path, monkeypatch):
+    """Unrelated photos: a fresh landmarker per photo (PhotoTracker), as eval's photos get."""
+    import cv2
+    import numpy as np
+
+    from tongue_mirror.app import process as headless
+    from tongue_mirror.app.config import RunConfig
+    from tongue_mirror.io.face_tracker import PhotoTracker, tracker_for
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for i in range(2):
+        cv2.imwrite(str(folder / f"p{i}.png"), np.full((120, 160, 3), 90 + 40 * i, np.uint8))
+    made = []
+
+    def spy(kind, config):
+        made.append(tracker_for(kind, config))
+        return made[-1]
+
+    monkeypatch.setattr(headless, "tracker_for", spy)
+    out = ProcessOutputs(video=None, events=tmp_path / "e.jsonl", frames=tmp_path / "f.csv")
+    summary = headless.run_process(folder, out, RunConfig(), show_progress=False)
+    assert summary.frames == 2
+    assert len(made) == 1 and isinstance(made[0], PhotoTracker)

@@ -7,10 +7,9 @@ from tongue_mirror.core.avatar_motion import AvatarAnimator
 from tongue_mirror.core.circuit import MirrorCircuit
 from tongue_mirror.core.detector.detector import TongueDetector
 from tongue_mirror.core.gesture import GestureTracker
-from tongue_mirror.core.pipeline import Pipeline
+from tongue_mirror.core.pipeline import Pipeline, Tracker
 from tongue_mirror.errors import UserError
 from tongue_mirror.io.detector_files import load_detector, load_profile
-from tongue_mirror.io.face_tracker import FaceTracker
 
 
 def build_detector(config: RunConfig) -> TongueDetector:
@@ -23,7 +22,7 @@ def build_detector(config: RunConfig) -> TongueDetector:
     return detector
 
 
-def build_pipeline(config: RunConfig, tracker: FaceTracker) -> Pipeline:
+def build_pipeline(config: RunConfig, tracker: Tracker) -> Pipeline:
     """Every analysis stage, wired; the tracker is opened by the caller (it owns a model)."""
     circuit = MirrorCircuit(config.circuit, seed=config.seed, mode=config.mode)
     if config.inhibition is not None:

@@ -11,7 +11,7 @@ from tongue_mirror.app.build import build_pipeline
 from tongue_mirror.app.config import DEFAULT_OUT_DIR, RunConfig
 from tongue_mirror.app.output_paths import VIDEO_SUFFIXES, check_suffix, check_writable
 from tongue_mirror.errors import UserError
-from tongue_mirror.io.face_tracker import FaceTracker
+from tongue_mirror.io.face_tracker import tracker_for
 from tongue_mirror.io.frame_row import frame_row
 from tongue_mirror.io.logs import EventLog, FrameLog
 from tongue_mirror.io.progress import Progress
@@ -126,7 +126,9 @@ def run_process(source_path: Path, outputs: ProcessOutputs, config: RunConfig,
         if source.info.kind not in ("video", "images"):
             raise UserError(f"{source_path} is not a video file or image folder")
         info = source.info
-        tracker = stack.enter_context(FaceTracker(config.tracker))
+        # A folder of unrelated photos gets a fresh landmarker per photo, as eval's photos do.
+        tracker = tracker_for(info.kind, config.tracker)
+        stack.enter_context(tracker)
         pipeline = build_pipeline(config, tracker)
         recorder = presenter = None
         if outputs.video is not None:  # first: the output most likely to be refused
