@@ -330,11 +330,12 @@ class NeuralPanel:
     def _draw_threshold_label(self, out: np.ndarray, state: NeuralState) -> None:
         if not math.isfinite(state.motor_threshold_rate):
             return
-        text = "moves above this line"
-        scale = self._small_px / CAP_PX_PER_SCALE
+        text = "baby moves above this line"
+        # Read by the audience, so chip-sized (not a secondary label), outlined over the traces.
+        scale = _fit(text, self._chip_px, self._plot_w // 2)
         row = self._top + round(self._threshold_row(state))
         put_text(out, text, (self._gutter + round(6 * self._u), row - round(3 * self._u)), scale,
-                 WHITE, 1, shadow=False)
+                 WHITE, 1, shadow=True)
 
     def _draw_inhibition(self, out: np.ndarray, state: NeuralState) -> None:
         u = self._u
