@@ -180,3 +180,19 @@ def test_live_output_paths_are_checked_before_the_camera_opens(place, screen_but
     (cwd / "folder").mkdir()
     (cwd / "a-file").write_text("x")
     refused(capsys, ["live", *argv], *needles, folders=place)
+
+
+
+@pytest.mark.parametrize(("screen", "canvas"), [
+    ((1920, 1080), (1920, 1080)),  # a projector: drawn 1:1
+    ((1366, 768), (1344, 756)),
+    ((1280, 800), (1280, 720)),  # 16:10: the widest 16:9 that fits
+    ((1024, 768), (1024, 576)),  # 4:3
+    ((7680, 4320), (3840, 2160)),  # capped at the largest canvas
+    ((300, 200), (1280, 720)),  # a screen smaller than any canvas: the default, scaled down
+])
+def test_fullscreen_canvas_is_the_screens_own_16_9(screen, canvas):
+    from tongue_mirror.app.config import RunConfig, canvas_for_screen
+
+    assert canvas_for_screen(screen) == canvas
+    RunConfig(canvas_size=canvas)  # a valid canvas: even, within bounds

@@ -18,6 +18,7 @@ from tongue_mirror.view.camera_panel import FITS as CAMERA_FITS
 from tongue_mirror.view.compositor import LAYOUTS
 
 DEFAULT_OUT_DIR = Path("tongue-mirror-output")
+DEFAULT_CANVAS = (1280, 720)
 MIN_CANVAS, MAX_CANVAS = (320, 240), (3840, 2160)  # up to a 4K projector
 
 
@@ -38,7 +39,7 @@ class RunConfig:
     inhibition: float | None = None  # overrides the preset's inhibition when given
     avatar: str = "circuit"  # "circuit": imitation through the circuit; "puppet": mirrors blendshapes
     layout: str = "composed"
-    canvas_size: tuple[int, int] = (1280, 720)
+    canvas_size: tuple[int, int] = DEFAULT_CANVAS
     mirror: bool = True
     profile: str | None = None  # per-user calibration profile name
     seed: int = 0
@@ -65,6 +66,18 @@ class RunConfig:
         if self.inhibition is not None and not 0.0 <= self.inhibition <= c.inhibition_max:
             raise ValueError(f"inhibition must be in 0..{c.inhibition_max:g} (infant preset "
                              f"{c.inhibition_infant:g}, adult {c.inhibition_adult:g})")
+
+
+def canvas_for_screen(screen: tuple[int, int]) -> tuple[int, int]:
+    """The largest even 16:9 canvas that fits the screen (within bounds), drawn 1:1 when shown
+    fullscreen: a projector's 1920x1080 gets 1920x1080, not a 1280x720 picture scaled up blurry."""
+    sw, sh = screen
+    w = min(sw, MAX_CANVAS[0], (sh * 16) // 9)
+    w -= w % 32  # a multiple of 32: 9/16 of it is a whole, even height
+    h = w * 9 // 16
+    if w < MIN_CANVAS[0] or h < MIN_CANVAS[1]:
+        return DEFAULT_CANVAS
+    return w, h
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -100,8 +113,9 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     v = parser.add_argument_group("view")
     v.add_argument("--layout", choices=LAYOUTS, default="composed",
                    help="composed (camera, baby, neurons) or avatar (baby only)")
-    v.add_argument("--canvas", type=parse_size, default=(1280, 720), metavar="WxH",
-                   help="size of the composed view and of recordings (default 1280x720)")
+    v.add_argument("--canvas", type=parse_size, default=None, metavar="WxH",
+                   help="size of the composed view and of recordings (default 1280x720; "
+                        "`live --fullscreen`: the screen's, so text is drawn at its own pixels)")
     v.add_argument("--no-mirror", action="store_true", help="show the camera unmirrored")
     v.add_argument("--fit", choices=CAMERA_FITS, default="crop",
                    help="how the camera fills its panel: crop around the face (default) or "
@@ -114,7 +128,8 @@ def run_config_from(args: argparse.Namespace) -> RunConfig:
         return RunConfig(
             tracker=TrackerConfig(model_path=args.model, max_faces=args.max_faces),
             mode=args.mode, inhibition=args.inhibition, avatar=args.avatar, layout=args.layout,
-            canvas_size=tuple(args.canvas), mirror=not args.no_mirror, profile=args.profile,
+            canvas_size=tuple(args.canvas or DEFAULT_CANVAS), mirror=not args.no_mirror,
+            profile=args.profile,
             seed=args.seed, camera_fit=getattr(args, "fit", "crop"),
         )
     except ValueError as exc:

@@ -56,6 +56,13 @@ def run(args: argparse.Namespace) -> int:
         check_suffix("--record", args.record, VIDEO_SUFFIXES)
         check_writable(args.record)
     check_folder(args.out_dir, what=f"--out-dir {args.out_dir}")
+    if args.fullscreen and args.canvas is None:
+        from tongue_mirror.app.config import canvas_for_screen
+        from tongue_mirror.io.x11 import screen_size
+
+        screen = screen_size()
+        if screen is not None:
+            args.canvas = canvas_for_screen(screen)
     config = LiveConfig(run=run_config_from(args), out_dir=args.out_dir, record=args.record,
                         max_frames=args.max_frames, title=args.title)
     feed = open_feed(args.camera, args.source, args.resolution)
