@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from tongue_mirror.errors import UserError
+from tongue_mirror.io.recorder import VideoRecorder
 from tongue_mirror.synth import expressions as ex
 from tongue_mirror.synth.eyelids import close_eyes
 from tongue_mirror.synth.face_warp import FaceMesh, warp
@@ -38,7 +39,6 @@ from tongue_mirror.synth.tongue import (
     skin_lab,
 )
 from tongue_mirror.synth.variations import Variation, apply_photometric
-from tongue_mirror.synth.video_out import open_video_writer
 
 # How far each tongue gesture reaches at its peak (straight out is foreshortened, down is long).
 REACH = {"center": 0.75, "down": 1.0, "left": 0.9, "right": 0.9, "up": 0.85}
@@ -271,7 +271,7 @@ class Performer:
                    crf: int = 23) -> list[tuple[int, int]]:
         """Writes the H.264 clip and its sibling .labels.csv; returns the tongue-out runs."""
         flags = []
-        with open_video_writer(out, self.config.fps, self.config.size, crf=crf) as writer:
+        with VideoRecorder(out, self.config.fps, self.config.size, crf=crf, preset="medium") as writer:
             for frame in self.perform(steps):
                 writer.write(frame.image, frame.t)
                 flags.append(frame.tongue_out)
