@@ -36,6 +36,8 @@ def register(subparsers) -> None:
                    help="write a timeline PNG per labelled clip and the photo ROC curve here")
     p.add_argument("--detector", choices=("ours", "baseline"), default="ours",
                    help="ours = the learned detector (default); baseline = red pixels in the lips")
+    p.add_argument("--weights", type=Path, metavar="PATH",
+                   help="score the learned detector with this model.json instead of the shipped one")
     p.add_argument("--limit", type=_positive_int, metavar="N",
                    help="score only the first N photos and the first N clips")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -50,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
     from tongue_mirror.evaluation.report import format_table, summarize, write_json
     from tongue_mirror.evaluation.runner import make_detector, run_dataset
 
+    detector = make_detector(args.detector, args.weights)
     dataset = load_dataset(args.dataset).limited(args.limit)
-    detector = make_detector(args.detector)
     if args.json is not None and args.json.is_dir():
         raise UserError(f"--json {args.json} is a folder, expected a file name")
     if args.plots is not None and args.plots.exists() and not args.plots.is_dir():
@@ -61,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
                        if args.predictions is not None else None)
         gesture = GestureConfig()
         images, videos = run_dataset(dataset, detector, gesture, show_progress=not args.quiet)
-        summary = summarize(images, videos, detector=args.detector, dataset=str(args.dataset))
+        label = args.detector if args.weights is None else f"{args.detector} ({args.weights})"
+        summary = summarize(images, videos, detector=label, dataset=str(args.dataset))
         print(format_table(summary))
         if args.json is not None:
             write_json(summary, args.json)
