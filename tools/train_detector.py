@@ -596,6 +596,9 @@ def main() -> int:
                     "figures of 0.01/0.03/0.1")
     ap.add_argument("--no-video-check", action="store_true",
                     help="skip running the shipped model over every frame of every clip")
+    ap.add_argument("--heldout-readings", type=Path, metavar="OUT.npz",
+                    help="also save every clip's held-out per-frame readings here (dev-derived: keep"
+                    " it in /tmp), to replay gesture rules on strangers without refitting")
     ap.add_argument("--synth-weight", type=float, default=0.5,
                     help="weight of each synthetic/augmented row relative to a real photo")
     args = ap.parse_args()
@@ -650,7 +653,8 @@ def main() -> int:
     report = validation_report(data, oof, scored, t_logit, args.seed)
     report["overall"]["person_recall_macro"] = person_macro(data, oof, scored, t_logit)
     report["gestures"] = heldout_gestures(items, data, oof, scored, t_logit, gain)
-    people = person_report(items, data, oof, scored, t_logit, gain, fold_params, args.seed)
+    people = person_report(items, data, oof, scored, t_logit, gain, fold_params, args.seed,
+                           args.heldout_readings)
     log(f"held-out clips scored through the gesture tracker ({time.perf_counter() - t0:.0f}s)")
     log(f"held-out person-macro recall {report['overall']['person_recall_macro']:.3f}")
 
@@ -792,10 +796,11 @@ def heldout_gestures(items: list[Item], data, oof, scored, t_logit: float,
     return out
 
 
-def heldout_clip(item: VideoItem, params: dict, t_logit: float, gain: float) -> VideoResult:
+def heldout_clip(item: VideoItem, params: dict, t_logit: float, gain: float
+                 ) -> tuple[VideoResult, np.ndarray]:
     """Every frame of one clip through the front of the app's pipeline (cached landmarks → a
     detector that never saw this person, at the pooled operating point → the gesture tracker with
-    `RunConfig().gesture`), as `tongue-mirror eval` runs it."""
+    `RunConfig().gesture`), as `tongue-mirror eval` runs it; with the per-frame extension."""
     model = DetectorModel.from_dict({"feature_names": list(mf.FEATURE_NAMES), **params,
                                      "offset": t_logit, "gain": gain}, "a training fold")
     front = TongueSlice(cached_faces(item), TongueDetector(model),
@@ -808,11 +813,12 @@ def heldout_clip(item: VideoItem, params: dict, t_logit: float, gain: float) -> 
         smoothed=np.array([r.tongue.probability for r in rows], np.float64),
         is_out=np.array([r.tongue.is_out for r in rows], bool),
         face_found=np.array([r.face is not None for r in rows], bool),
-        events=tuple(e for r in rows for e in r.tongue.events), fps=clip_fps(item.path))
+        events=tuple(e for r in rows for e in r.tongue.events), fps=clip_fps(item.path)
+    ), np.array([r.reading.extension for r in rows], np.float64)
 
 
 def person_report(items: list[Item], data, oof, scored, t_logit: float, gain: float,
-                  fold_params: dict[str, dict], seed: int) -> dict:
+                  fold_params: dict[str, dict], seed: int, readings: Path | None = None) -> dict:
     """Per held-out person: photo F1 with its bootstrap interval (or the false-positive count of a
     person with no tongue-out photo), and their clips scored by `eval`'s own scorer
     (`video_section`, `negatives_section`) on every frame; then the clips pooled over people."""
@@ -833,11 +839,13 @@ def person_report(items: list[Item], data, oof, scored, t_logit: float, gain: fl
         people[g] = row
     mixed: list[VideoResult] = []
     negative: list[VideoResult] = []
+    kept: dict[str, tuple[VideoResult, np.ndarray]] = {}
     for it in items:
         if not isinstance(it, VideoItem) or group_of(it) not in fold_params:
             continue
-        r = heldout_clip(it, fold_params[group_of(it)], t_logit, gain)
+        r, extension = heldout_clip(it, fold_params[group_of(it)], t_logit, gain)
         (mixed if it.mixed else negative).append(r)
+        kept[it.name] = (r, extension)
         clips = people[group_of(it)].setdefault("clips", {})
         clips[it.path.name] = video_section([r]) if it.mixed else negatives_section([r])
     for g, row in people.items():
@@ -847,8 +855,21 @@ def person_report(items: list[Item], data, oof, scored, t_logit: float, gain: fl
             row["mixed"] = video_section(mine)
         if neg:
             row["negatives"] = negatives_section(neg)
+    if readings is not None:
+        save_readings(kept, readings)
     return {"people": people, "mixed": video_section(mixed),
             "negatives": negatives_section(negative)}
+
+
+def save_readings(kept: dict[str, tuple[VideoResult, np.ndarray]], path: Path) -> None:
+    """Held-out per-frame readings of every clip (name, t, index, probability, extension,
+    face_found), so gesture rules can be replayed on strangers without refitting."""
+    arrays: dict[str, np.ndarray] = {"names": np.array(list(kept))}
+    for k, (r, extension) in enumerate(kept.values()):
+        arrays.update({f"t{k}": r.t, f"index{k}": r.index, f"p{k}": r.probability,
+                       f"ext{k}": extension, f"face{k}": r.face_found, f"fps{k}": np.array(r.fps)})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, **arrays)
 
 
 def fit_summary(data, logit, is_real, t_logit) -> dict:
