@@ -31,9 +31,11 @@ import cv2
 import numpy as np
 
 import tongue_mirror
+from tongue_mirror.app.config import RunConfig
 from tongue_mirror.core.detector import features as mf
+from tongue_mirror.core.detector.detector import TongueDetector
 from tongue_mirror.core.detector.weights import DetectorModel, TreeEnsemble, direction_inputs
-from tongue_mirror.core.gesture import TONGUE_OUT_START, GestureConfig, GestureTracker
+from tongue_mirror.core.gesture import TONGUE_OUT_START, GestureTracker
 from tongue_mirror.core.tongue_slice import TongueSlice
 from tongue_mirror.errors import UserError
 from tongue_mirror.evaluation.dataset import ImageItem, VideoItem, load_dataset, person_group
@@ -44,6 +46,8 @@ from tongue_mirror.evaluation.metrics import (
     match_events,
     per_minute,
 )
+from tongue_mirror.evaluation.report import negatives_section, video_section
+from tongue_mirror.evaluation.runner import VideoResult
 from tongue_mirror.evaluation.training_data import (
     DEFAULT_CACHE,
     StillLandmarker,
@@ -522,6 +526,13 @@ def make_folds(groups: np.ndarray, real: np.ndarray, seed: int, n_small_folds: i
     return folds
 
 
+def regroup(items: list[Item], sources: np.ndarray) -> np.ndarray:
+    """Each row's person from today's `person_group` of the item it came from (cached rows keep
+    the grouping they were built with; a synthetic row is its base face's person)."""
+    by_name = {it.name: group_of(it) for it in items}
+    return np.array([by_name[str(s).split("#")[0]] for s in sources])
+
+
 def family(group: str) -> str:
     """Reporting family: big groups by name, single-photo people pooled by where they came from."""
     return group.split(":")[0] if ":" in group else group
@@ -585,6 +596,9 @@ def main() -> int:
                     "figures of 0.01/0.03/0.1")
     ap.add_argument("--no-video-check", action="store_true",
                     help="skip running the shipped model over every frame of every clip")
+    ap.add_argument("--heldout-readings", type=Path, metavar="OUT.npz",
+                    help="also save every clip's held-out per-frame readings here (dev-derived: keep"
+                    " it in /tmp), to replay gesture rules on strangers without refitting")
     ap.add_argument("--synth-weight", type=float, default=0.5,
                     help="weight of each synthetic/augmented row relative to a real photo")
     args = ap.parse_args()
@@ -606,6 +620,7 @@ def main() -> int:
                                 args.cache, args.synth2_per_face).arrays()
     log(f"synthetic+augmented samples: {len(syn['y'])} ({time.perf_counter() - t0:.0f}s)")
     data = {k: np.concatenate([real[k], syn[k]]) if len(syn["y"]) else real[k] for k in real}
+    data["group"] = regroup(items, data["source"])
     is_real = np.isin(data["kind"], ("image", "frame"))
     data["weight"] = np.where(np.isin(data["kind"], ("synth", "synth2", "aug")),
                               data["weight"] * args.synth_weight, data["weight"])
@@ -620,11 +635,14 @@ def main() -> int:
 
     folds = make_folds(data["group"], is_real, args.seed)
     oof = np.full(len(data["y"]), np.nan)
-    for fold in folds:
+    fold_params: dict[str, dict] = {}
+    for k, fold in enumerate(folds):
         test = np.isin(data["group"], fold)
         train = ~test & trainable
         params = fit_model(data["x"][train], data["y"][train], data["weight"][train], args.model,
                            args.seed, args.C)
+        fold_params.update(dict.fromkeys(fold, params))
+        log(f"fold {k + 1}/{len(folds)} ({', '.join(fold)[:60]}) ({time.perf_counter() - t0:.0f}s)")
         sel = test & is_real
         oof[sel] = predict_logit(params, data["x"][sel])
     scored = is_real & ~np.isnan(oof)
@@ -635,6 +653,9 @@ def main() -> int:
     report = validation_report(data, oof, scored, t_logit, args.seed)
     report["overall"]["person_recall_macro"] = person_macro(data, oof, scored, t_logit)
     report["gestures"] = heldout_gestures(items, data, oof, scored, t_logit, gain)
+    people = person_report(items, data, oof, scored, t_logit, gain, fold_params, args.seed,
+                           args.heldout_readings)
+    log(f"held-out clips scored through the gesture tracker ({time.perf_counter() - t0:.0f}s)")
     log(f"held-out person-macro recall {report['overall']['person_recall_macro']:.3f}")
 
     final = fit_model(data["x"][trainable], data["y"][trainable], data["weight"][trainable],
@@ -658,6 +679,7 @@ def main() -> int:
                  "max F1 on leave-people-out predictions of real items",
                  "n_real": int(is_real.sum()), "n_synthetic": int((~is_real).sum()),
                  "heldout": report["overall"], "heldout_gestures": report["gestures"],
+                 "heldout_people": people,
                  "fit": fit_report,
                  "direction_loo": dir_report},
     }
@@ -669,6 +691,7 @@ def main() -> int:
         feats = mf.MouthFeatures(vec.astype(np.float32), None, 0.0, np.zeros((1, 1, 3), np.uint8))
         fit_dir.append(shipped.direction_of(feats)[1] == lab)
     print_tables(report, fit_report, t_logit)
+    print_people(people)
     print(f"\nDIRECTION (center/left/right) on {dir_report['n']} labelled real photos")
     print(f"  leave-one-photo-out accuracy {dir_report['accuracy']:.3f}; shipped-model fit "
           f"{np.mean(fit_dir):.3f}")
@@ -773,6 +796,82 @@ def heldout_gestures(items: list[Item], data, oof, scored, t_logit: float,
     return out
 
 
+def heldout_clip(item: VideoItem, params: dict, t_logit: float, gain: float
+                 ) -> tuple[VideoResult, np.ndarray]:
+    """Every frame of one clip through the front of the app's pipeline (cached landmarks → a
+    detector that never saw this person, at the pooled operating point → the gesture tracker with
+    `RunConfig().gesture`), as `tongue-mirror eval` runs it; with the per-frame extension."""
+    model = DetectorModel.from_dict({"feature_names": list(mf.FEATURE_NAMES), **params,
+                                     "offset": t_logit, "gain": gain}, "a training fold")
+    front = TongueSlice(cached_faces(item), TongueDetector(model),
+                        GestureTracker(RunConfig().gesture))
+    rows = [front.step(frame) for frame in clip_frames(item.path)]
+    return VideoResult(
+        item=item, t=np.array([r.frame.t for r in rows], np.float64),
+        index=np.array([r.frame.index for r in rows], np.int64),
+        probability=np.array([r.reading.probability for r in rows], np.float64),
+        smoothed=np.array([r.tongue.probability for r in rows], np.float64),
+        is_out=np.array([r.tongue.is_out for r in rows], bool),
+        face_found=np.array([r.face is not None for r in rows], bool),
+        events=tuple(e for r in rows for e in r.tongue.events), fps=clip_fps(item.path)
+    ), np.array([r.reading.extension for r in rows], np.float64)
+
+
+def person_report(items: list[Item], data, oof, scored, t_logit: float, gain: float,
+                  fold_params: dict[str, dict], seed: int, readings: Path | None = None) -> dict:
+    """Per held-out person: photo F1 with its bootstrap interval (or the false-positive count of a
+    person with no tongue-out photo), and their clips scored by `eval`'s own scorer
+    (`video_section`, `negatives_section`) on every frame; then the clips pooled over people."""
+    pred = (oof >= t_logit).astype(int)
+    img = scored & (data["kind"] == "image")
+    people: dict[str, dict] = {}
+    for g in sorted({group_of(it) for it in items}):
+        sel = img & (data["group"] == g)
+        row: dict = {"photos": int(sel.sum()), "photo_pos": int(data["y"][sel].sum())}
+        if sel.any():
+            y, p = data["y"][sel], pred[sel]
+            f1, tp, fp, fn = f1_score(y, p)
+            row.update(tp=tp, fp=fp, fn=fn)
+            if y.sum():
+                row["photo_f1"] = f1
+                row["photo_f1_ci"] = bootstrap_ci(lambda a, b: f1_score(a, b)[0], y, p,
+                                                  seed=seed)
+        people[g] = row
+    mixed: list[VideoResult] = []
+    negative: list[VideoResult] = []
+    kept: dict[str, tuple[VideoResult, np.ndarray]] = {}
+    for it in items:
+        if not isinstance(it, VideoItem) or group_of(it) not in fold_params:
+            continue
+        r, extension = heldout_clip(it, fold_params[group_of(it)], t_logit, gain)
+        (mixed if it.mixed else negative).append(r)
+        kept[it.name] = (r, extension)
+        clips = people[group_of(it)].setdefault("clips", {})
+        clips[it.path.name] = video_section([r]) if it.mixed else negatives_section([r])
+    for g, row in people.items():
+        mine = [r for r in mixed if group_of(r.item) == g]
+        neg = [r for r in negative if group_of(r.item) == g]
+        if mine:
+            row["mixed"] = video_section(mine)
+        if neg:
+            row["negatives"] = negatives_section(neg)
+    if readings is not None:
+        save_readings(kept, readings)
+    return {"people": people, "mixed": video_section(mixed),
+            "negatives": negatives_section(negative)}
+
+
+def save_readings(kept: dict[str, tuple[VideoResult, np.ndarray]], path: Path) -> None:
+    """Held-out per-frame readings of every clip (name, t, index, probability, extension,
+    face_found), so gesture rules can be replayed on strangers without refitting."""
+    arrays: dict[str, np.ndarray] = {"names": np.array(list(kept))}
+    for k, (r, extension) in enumerate(kept.values()):
+        arrays.update({f"t{k}": r.t, f"index{k}": r.index, f"p{k}": r.probability,
+                       f"ext{k}": extension, f"face{k}": r.face_found, f"fps{k}": np.array(r.fps)})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, **arrays)
+
+
 def fit_summary(data, logit, is_real, t_logit) -> dict:
     """Training fit of the shipped model on the real items (not a generalisation figure)."""
     img = is_real & (data["kind"] == "image")
@@ -791,7 +890,7 @@ def track_gestures(index: np.ndarray, prob: np.ndarray, fps: float
                    ) -> tuple[np.ndarray, list[tuple[float, int]]]:
     """The real gesture tracker with its defaults over probabilities at source frames `index`:
     out/in after each, and the (t, frame) of every start."""
-    tracker = GestureTracker(GestureConfig())
+    tracker = GestureTracker(RunConfig().gesture)
     state = np.zeros(len(prob), bool)
     starts: list[tuple[float, int]] = []
     for k, (i, v) in enumerate(zip(np.asarray(index).tolist(), np.asarray(prob).tolist(),
@@ -815,7 +914,7 @@ def video_check(items: list[Item], model_path: Path) -> list[tuple]:
     for it in items:
         if not isinstance(it, VideoItem):
             continue
-        front = TongueSlice(cached_faces(it), det, GestureTracker(GestureConfig()))
+        front = TongueSlice(cached_faces(it), det, GestureTracker(RunConfig().gesture))
         steps = [front.step(frame) for frame in clip_frames(it.path)]
         p = np.array([r.reading.probability for r in steps])
         state = np.array([r.tongue.is_out for r in steps], dtype=bool)
@@ -852,6 +951,42 @@ def print_tables(report, fit, t_logit) -> None:
         if k.endswith((".mp4", ".avi")):
             what = "frame F1" if k == OVERLAY_CLIP else "frames above threshold"
             print(f"  {k[:50]:50s} {what} {v:.3f}")
+
+
+def print_people(report: dict) -> None:
+    """The leave-people-out table per person: photos, and their clips through the tracker."""
+    print("\nLEAVE-PEOPLE-OUT PER PERSON (each person scored by models that never saw them; clips"
+          " on every frame through the gesture tracker with RunConfig().gesture, scored as"
+          " `tongue-mirror eval` scores them)")
+    print(f"{'person':40s} {'photos':>6s} {'out':>4s} {'fp':>3s} {'fn':>3s}  {'photo F1 [95% CI]':22s}"
+          f" {'frame F1':>8s} {'events':>7s} {'false':>5s} {'onset ms':>9s} {'neg min':>7s}"
+          f" {'FA/min':>6s}")
+    quiet: dict[str, list[int]] = {}
+    for g, r in report["people"].items():
+        if not r.get("photo_pos") and "mixed" not in r and "negatives" not in r:
+            fam = quiet.setdefault(family(g), [0, 0])
+            fam[0] += r["photos"]
+            fam[1] += r.get("fp", 0)
+            continue
+        ci = r.get("photo_f1_ci")
+        photo = (f"{r['photo_f1']:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]" if "photo_f1" in r else "")
+        m, n = r.get("mixed"), r.get("negatives")
+        clip = (f" {m['frame_f1']:8.3f} {m['events_hit']:3d}/{m['events_total']:<3d}"
+                f" {m['false_events']:5d} {m['onset_latency_ms_median']:9.0f}" if m
+                else f" {'':8s} {'':7s} {'':5s} {'':9s}")
+        neg = f" {n['minutes']:7.2f} {n['per_minute']:6.2f}" if n else ""
+        print(f"{g[:40]:40s} {r['photos']:6d} {r['photo_pos']:4d} {r.get('fp', 0):3d}"
+              f" {r.get('fn', 0):3d}  {photo:22s}{clip}{neg}")
+    for fam, (n, fp) in sorted(quiet.items()):
+        print(f"{fam + ' (no tongue-out photo, no clip)':40s} {n:6d} {0:4d} {fp:3d}")
+    m, n = report["mixed"], report["negatives"]
+    print(f"POOLED over the {m['n']} clips with tongue-outs: frame F1 {m['frame_f1']:.3f}"
+          f" (P {m['frame_precision']:.3f} / R {m['frame_recall']:.3f}), events"
+          f" {m['events_hit']}/{m['events_total']} caught ({m['events_missed']} missed),"
+          f" {m['false_events']} false starts, onset median {m['onset_latency_ms_median']:.0f} ms"
+          f" (p90 {m['onset_latency_ms_p90']:.0f})")
+    print(f"POOLED over the {n['n']} negative clips: {n['false_activations']} false activations"
+          f" in {n['minutes']:.2f} min ({n['per_minute']:.2f}/min)")
 
 
 def print_heldout_gestures(rows: dict) -> None:

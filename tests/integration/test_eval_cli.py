@@ -127,3 +127,32 @@ def test_eval_with_the_learned_detector_scores_every_photo_and_frame(tiny_datase
     assert all(0.0 <= float(r["score"]) <= 1.0 for r in rows)
     clip = [r for r in rows if r["path"] == "videos/synth__mixed.mp4"]
     assert [float(r["t_s"]) for r in clip] == pytest.approx([i / FPS for i in range(26)], abs=1e-3)
+
+
+@pytest.mark.slow
+def test_eval_weights_scores_with_the_given_model_file(tiny_dataset, tmp_path, capsys):
+    from tongue_mirror.io.assets import asset_path
+
+    data = json.loads(asset_path("detector/model.json").read_text())
+    data["offset"] = 1e6  # every logit far below the operating point: every score 0
+    weights = tmp_path / "silent.json"
+    weights.write_text(json.dumps(data))
+    scores = {}
+    for name, extra in (("shipped", []), ("silent", ["--weights", str(weights)])):
+        out = tmp_path / f"{name}.csv"
+        assert main(["eval", str(tiny_dataset), "--predictions", str(out), "--limit", "1",
+                     "--quiet", *extra]) == 0
+        with out.open(newline="") as fh:
+            scores[name] = [float(r["score"]) for r in csv.DictReader(fh)]
+    assert f"ours ({weights})" in capsys.readouterr().out
+    assert len(scores["silent"]) == len(scores["shipped"])
+    assert max(scores["silent"]) < 1e-9 < min(scores["shipped"])
+
+
+def test_eval_weights_that_are_missing_or_for_the_baseline_are_one_line_errors(tmp_path, capsys):
+    missing = tmp_path / "none.json"
+    assert main(["eval", str(tmp_path), "--weights", str(missing)]) == 2
+    assert "no such file" in capsys.readouterr().err
+    missing.write_text("{}")
+    assert main(["eval", str(tmp_path), "--detector", "baseline", "--weights", str(missing)]) == 2
+    assert "not the baseline" in capsys.readouterr().err

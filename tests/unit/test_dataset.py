@@ -165,7 +165,19 @@ def test_items_keep_the_manifest_order(tmp_path):
     ("videos/HelloMeme__jgz.mp4", "HelloVision/HelloMeme", "hellomeme:jgz"),
     ("videos/LivePortrait__d11.mp4", "KwaiVGI/LivePortrait", "liveportrait:LivePortrait__d11.mp4"),
     ("images/x/3D-tongue__9.jpg", "dronefreak/3D-tongue-tip-tracking", "dronefreak_man"),
-    ("videos/x__clip.mp4", "someone/else", "other:clip"),
+    ("videos/x__clip.mp4", "someone/else", "other:x__clip"),
+    ("videos/ARKit-Emperor__tongue_gif.mp4", "kboy-silvergym/ARKit-Emperor",
+     "other:ARKit-Emperor__tongue_gif"),
+    ("videos/Freaky-Detector__tongue_gif.mp4", "iTartar/Freaky-Detector",
+     "other:Freaky-Detector__tongue_gif"),
+    ("videos/Mobeen-Application__tongue_sweep_right.mp4", "Ayman-ELwarak/Mobeen-Application",
+     "mobeen_woman"),
+    ("videos/Mobeen-Application__soft_palate_elevation_yawn.mp4",
+     "Ayman-ELwarak/Mobeen-Application", "mobeen_woman"),
+    ("videos/flexavatar__nersemble240_free.mp4", "tobias-kirschstein/flexavatar",
+     "nersemble240_man"),
+    ("images/tongue_out/nersemble-data__240_exp6_tongue1.jpg",
+     "tobias-kirschstein/nersemble-data", "nersemble240_man"),
 ])
 def test_person_groups_put_one_person_in_one_group(name, source, group):
     assert person_group(name, source) == group

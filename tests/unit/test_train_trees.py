@@ -72,3 +72,21 @@ def test_held_out_gestures_are_scored_as_eval_scores_them(train):
     row = clip_gestures(index, prob, 30.0, 2.0, None)
     assert row["starts"] == [22] and row["false"] == 1
     assert row["per_minute"] == 30.0
+
+
+def test_synthetic_rows_belong_to_their_base_face_person(train):
+    from types import SimpleNamespace
+
+    items = [SimpleNamespace(name="videos/Mobeen-Application__tongue_lift.mp4",
+                             source="Ayman-ELwarak/Mobeen-Application"),
+             SimpleNamespace(name="videos/Mobeen-Application__tongue_sweep_right.mp4",
+                             source="Ayman-ELwarak/Mobeen-Application"),
+             SimpleNamespace(name="images/no_tongue/a__x.jpg", source="someone/else")]
+    # a real frame, a tongue painted on another clip's frame of the same woman, an augmented photo
+    sources = np.array(["videos/Mobeen-Application__tongue_sweep_right.mp4#12",
+                        "videos/Mobeen-Application__tongue_lift.mp4#30",
+                        "images/no_tongue/a__x.jpg"])
+    groups = train.regroup(items, sources)
+    assert groups.tolist() == ["mobeen_woman", "mobeen_woman", "other:a__x"]
+    held_out = np.isin(groups, ["mobeen_woman"])
+    assert held_out.tolist() == [True, True, False]  # her synthetic rows leave training with her

@@ -104,7 +104,11 @@ def person_group(name: str, source: str) -> str:
     - dronefreak 9.jpg and 3d.jpg: the same frame of one man; image.jpg: one woman;
     - muxspace (LFW-derived): the person's name in the file name;
     - HelloMeme xzy1/2/3: one man; every other clip: its own person;
-    - LivePortrait dNN.jpg and dNN.mp4 share a number only by accident: each file its own person.
+    - LivePortrait dNN.jpg and dNN.mp4 share a number only by accident: each file its own person;
+    - Mobeen-Application: every clip is the same woman (the tongue-out clip and its hard negatives);
+    - NeRSemble subject 240: the flexavatar clip and the nersemble-data photos are one young man;
+    - any other file: its own person, named by its whole file stem (two repos' `tongue_gif` clips
+      are two people).
     """
     name = Path(name).name
     stem = name.split("__", 1)[-1].rsplit(".", 1)[0]
@@ -124,7 +128,11 @@ def person_group(name: str, source: str) -> str:
         return f"yawn:{stem}"
     if source.startswith("Hamed"):
         return "avc_man"
-    return f"other:{stem}"
+    if source.startswith("Ayman-ELwarak"):
+        return "mobeen_woman"
+    if source.startswith("tobias-kirschstein") and "240" in stem:
+        return "nersemble240_man"
+    return "other:" + name.rsplit(".", 1)[0]
 
 
 def read_labels(path: Path) -> tuple[Interval, ...]:

@@ -4,6 +4,7 @@ the front of the pipeline (`core.tongue_slice`), so a scored frame is a frame th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -22,16 +23,21 @@ from tongue_mirror.values import GestureEvent, TongueReading
 DETECTORS = ("ours", "baseline")
 
 
-def make_detector(name: str) -> Detector:
-    """The learned detector ("ours") or the red-pixel baseline, by name."""
+def make_detector(name: str, weights: Path | None = None) -> Detector:
+    """The learned detector ("ours", the shipped weights or those at `weights`) or the red-pixel
+    baseline, by name."""
     if name == "baseline":
+        if weights is not None:
+            raise UserError("--weights is for the learned detector, not the baseline")
         from tongue_mirror.core.detector.baseline import BaselineDetector
 
         return BaselineDetector()
     if name == "ours":
         from tongue_mirror.io.detector_files import load_detector
 
-        return load_detector()
+        if weights is not None and not Path(weights).is_file():
+            raise UserError(f"--weights {weights}: no such file")
+        return load_detector(model_path=weights)
     raise UserError(f"unknown detector {name!r}: choose one of {', '.join(DETECTORS)}")
 
 

@@ -36,6 +36,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    help="write a timeline PNG per labelled clip and the photo ROC curve here")
     p.add_argument("--detector", choices=("ours", "baseline"), default="ours",
                    help="ours = the learned detector (default); baseline = red pixels in the lips")
+    p.add_argument("--weights", type=Path, metavar="PATH",
+                   help="score the learned detector with this model.json instead of the shipped one")
     p.add_argument("--limit", type=_positive_int, metavar="N",
                    help="score only the first N photos and the first N clips")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -44,14 +46,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Loads, runs, reports; returns the exit code."""
-    from tongue_mirror.core.gesture import GestureConfig
+    from tongue_mirror.app.config import RunConfig
     from tongue_mirror.evaluation.dataset import load_dataset
     from tongue_mirror.evaluation.predictions import open_predictions, write_predictions
     from tongue_mirror.evaluation.report import format_table, summarize, write_json
     from tongue_mirror.evaluation.runner import make_detector, run_dataset
 
+    detector = make_detector(args.detector, args.weights)
     dataset = load_dataset(args.dataset).limited(args.limit)
-    detector = make_detector(args.detector)
     if args.json is not None and args.json.is_dir():
         raise UserError(f"--json {args.json} is a folder, expected a file name")
     if args.plots is not None and args.plots.exists() and not args.plots.is_dir():
@@ -59,9 +61,10 @@ def run(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         predictions = (stack.enter_context(open_predictions(args.predictions))
                        if args.predictions is not None else None)
-        gesture = GestureConfig()
+        gesture = RunConfig().gesture  # the thresholds live and process act on
         images, videos = run_dataset(dataset, detector, gesture, show_progress=not args.quiet)
-        summary = summarize(images, videos, detector=args.detector, dataset=str(args.dataset))
+        label = args.detector if args.weights is None else f"{args.detector} ({args.weights})"
+        summary = summarize(images, videos, detector=label, dataset=str(args.dataset))
         print(format_table(summary))
         if args.json is not None:
             write_json(summary, args.json)
