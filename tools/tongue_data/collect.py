@@ -10,9 +10,7 @@ the label and the person group. Nothing here is committed: it is dev data.
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
-import re
 import sys
 import time
 from dataclasses import dataclass
@@ -22,15 +20,15 @@ import cv2
 import numpy as np
 
 from tongue_mirror.core.detector import features as mf
-from tongue_mirror.evaluation.dataset import read_labels
+from tongue_mirror.evaluation.dataset import ImageItem, load_dataset, person_group, read_labels
 from tongue_mirror.evaluation.training_data import clip_fps, clip_frames
 from tongue_mirror.io.face_tracker import FaceTracker, PhotoTracker
-from tongue_mirror.values import FaceObservation, Frame
+from tongue_mirror.values import TONGUE_DIRECTIONS, FaceObservation, Frame
 
 CACHE = Path("/tmp/tongue_data_cache")
 VERSION = "v1"
 CFG = mf.PatchConfig()
-DIRECTIONS = ("center", "left", "right", "up", "down")
+DIRECTIONS = TONGUE_DIRECTIONS
 
 
 @dataclass(frozen=True)
@@ -44,39 +42,17 @@ class Item:
     group: str
 
 
-def person_group(path: str, repo: str) -> str:
-    """Who is in a file, as far as the manifest tells (as tools/detector_data.py, plus the clips
-    added since: the Mobeen woman's four clips and the flexavatar man's clip and photos)."""
-    name = Path(path).name
-    stem = name.split("__", 1)[-1].rsplit(".", 1)[0]
-    if repo.startswith("HariharaBharathy"):
-        if stem.startswith("IMG_2018") or re.fullmatch(r"img_\d+", stem):
-            return "harihara_man"
-        return f"web:{stem}"
-    if repo.startswith("dronefreak"):
-        return "dronefreak_man" if stem in ("9", "3d") else f"dronefreak:{stem}"
-    if repo.startswith("muxspace"):
-        return "lfw:" + re.sub(r"_\d+$", "", stem.split("expressions__")[-1])
-    if repo.startswith("HelloVision"):
-        return "hellomeme_xzy" if stem.startswith("xzy") else f"hellomeme:{stem}"
-    if repo.startswith("KwaiVGI"):
-        return f"liveportrait:{name}"
-    if repo.startswith("Muneeb"):
-        return f"yawn:{stem}"
-    if repo.startswith("Hamed"):
-        return "avc_man"
-    if "Mobeen" in repo:
-        return "mobeen_woman"
-    if "flexavatar" in repo or "nersemble" in repo:
-        return "nersemble_man" if "240" in stem or "flexavatar" in repo else f"nersemble:{stem}"
-    return f"other:{name.rsplit('.', 1)[0]}"
-
-
 def read_manifest(dev: Path) -> list[Item]:
-    """Manifest rows as Items."""
-    with (dev / "manifest.csv").open(newline="") as fh:
-        return [Item(r["path"], r["kind"], r["label"], r.get("direction", "") or "",
-                     person_group(r["path"], r["source_repo"])) for r in csv.DictReader(fh)]
+    """The manifest's items through the project's one reader, with their person groups."""
+    items = []
+    for it in load_dataset(dev).items:
+        if isinstance(it, ImageItem):
+            items.append(Item(it.name, "image", "tongue_out" if it.tongue_out else "no_tongue",
+                              it.direction or "", person_group(it.name, it.source)))
+        else:
+            items.append(Item(it.name, "video", "mixed_video" if it.mixed else "no_tongue", "",
+                              person_group(it.name, it.source)))
+    return items
 
 
 def patch_matrix(face: FaceObservation) -> np.ndarray:
