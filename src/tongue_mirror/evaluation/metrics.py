@@ -5,8 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+
+Bools = Sequence[bool] | np.ndarray  # lists or numpy arrays, as the callers have them
+Floats = Sequence[float] | np.ndarray
 
 NAN = float("nan")
 
@@ -39,7 +43,7 @@ class PRF:
     f1: float
 
 
-def binary_counts(y_true: Sequence[bool], y_pred: Sequence[bool]) -> Counts:
+def binary_counts(y_true: Bools, y_pred: Bools) -> Counts:
     """Counts true/false positives/negatives."""
     t = np.asarray(y_true, dtype=bool)
     p = np.asarray(y_pred, dtype=bool)
@@ -64,7 +68,7 @@ def precision_recall_f1(counts: Counts) -> PRF:
     return PRF(precision, recall, f1)
 
 
-def average_ranks(values: Sequence[float]) -> np.ndarray:
+def average_ranks(values: Floats) -> np.ndarray:
     """1-based ranks, ties sharing the mean of the ranks they span."""
     x = np.asarray(values, dtype=np.float64)
     order = np.argsort(x, kind="mergesort")
@@ -78,7 +82,7 @@ def average_ranks(values: Sequence[float]) -> np.ndarray:
     return ranks
 
 
-def roc_auc(y_true: Sequence[bool], scores: Sequence[float]) -> float:
+def roc_auc(y_true: Bools, scores: Floats) -> float:
     """Area under the ROC curve by the rank-sum (Mann–Whitney) formula; ties count one half."""
     t = np.asarray(y_true, dtype=bool)
     s = np.asarray(scores, dtype=np.float64)
@@ -92,7 +96,7 @@ def roc_auc(y_true: Sequence[bool], scores: Sequence[float]) -> float:
     return float((ranks[t].sum() - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg))
 
 
-def roc_curve(y_true: Sequence[bool], scores: Sequence[float]
+def roc_curve(y_true: Bools, scores: Floats
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """False- and true-positive rates at every distinct score threshold (predict >= threshold)."""
     t = np.asarray(y_true, dtype=bool)
@@ -109,7 +113,7 @@ def roc_curve(y_true: Sequence[bool], scores: Sequence[float]
     return fpr, tpr, thresholds
 
 
-def confusion_table(true_labels: Sequence[str], pred_labels: Sequence[str | None],
+def confusion_table(true_labels: Sequence[str | None], pred_labels: Sequence[str | None],
                     labels: Sequence[str]) -> tuple[tuple[str, ...], np.ndarray]:
     """Rows = true label, columns = predicted label plus a final "none" column for no prediction."""
     cols = (*labels, "none")
@@ -123,7 +127,7 @@ def confusion_table(true_labels: Sequence[str], pred_labels: Sequence[str | None
     return cols, table
 
 
-def accuracy(true_labels: Sequence[str], pred_labels: Sequence[str | None]) -> float:
+def accuracy(true_labels: Sequence[str | None], pred_labels: Sequence[str | None]) -> float:
     """Share of exact matches; a missing prediction counts as wrong."""
     if len(true_labels) == 0:
         return NAN
@@ -220,7 +224,7 @@ def match_events(starts: Sequence[tuple[float, int]], intervals: Sequence[Labell
     )
 
 
-def median_and_p90(values: Sequence[float]) -> tuple[float, float]:
+def median_and_p90(values: Floats) -> tuple[float, float]:
     """Median and 90th percentile (linear interpolation); NaN for no values."""
     v = np.asarray(values, dtype=np.float64)
     if v.size == 0:
@@ -233,8 +237,9 @@ def per_minute(count: int, seconds: float) -> float:
     return count / (seconds / 60.0) if seconds > 0 else NAN
 
 
-def bootstrap_ci(statistic: Callable[..., float], *arrays: Sequence, n_resamples: int = 1000,
-                 confidence: float = 0.95, seed: int = 0) -> tuple[float, float]:
+def bootstrap_ci(statistic: Callable[..., float], *arrays: Sequence[Any] | np.ndarray,
+                 n_resamples: int = 1000, confidence: float = 0.95, seed: int = 0
+                 ) -> tuple[float, float]:
     """Percentile bootstrap interval of `statistic(*arrays)`, resampling rows of all arrays jointly.
 
     Resamples where the statistic is undefined (NaN, e.g. no positives drawn) are dropped.

@@ -86,7 +86,8 @@ def plot_roc(results: list[ImageResult], path: Path, title: str = "photos") -> P
     """ROC curve of photo probabilities; None when one class is missing."""
     scored = [r for r in results if r.reading is not None]
     y = np.array([r.item.tongue_out for r in scored], dtype=bool)
-    s = np.array([r.reading.probability for r in scored], dtype=np.float64)
+    s = np.array([r.reading.probability for r in scored if r.reading is not None],
+                 dtype=np.float64)
     if y.all() or not y.any():
         return None
     plt = _pyplot()

@@ -34,12 +34,13 @@ def image_section(results: list[ImageResult], threshold: float = IMAGE_THRESHOLD
     """Photo-level detection and direction figures; unreadable photos are left out (and listed)."""
     scored = [r for r in results if r.reading is not None]
     truth = np.array([r.item.tongue_out for r in scored], dtype=bool)
-    scores = np.array([r.reading.probability for r in scored], dtype=np.float64)
+    scores = np.array([r.reading.probability for r in scored if r.reading is not None],
+                      dtype=np.float64)
     counts = binary_counts(truth, scores >= threshold)
     prf = precision_recall_f1(counts)
     directed = [r for r in scored if r.item.tongue_out and r.item.direction is not None]
     true_dir = [r.item.direction for r in directed]
-    pred_dir = [r.reading.direction_label for r in directed]
+    pred_dir = [r.reading.direction_label for r in directed if r.reading is not None]
     cols, table = confusion_table(true_dir, pred_dir, DIRECTIONS)
     f1_lo, f1_hi = bootstrap_ci(f1_of, truth, scores >= threshold) if len(scored) else (
         math.nan, math.nan)

@@ -113,7 +113,8 @@ def run_video(item: VideoItem, detector: Detector, gesture_config: GestureConfig
     try:
         source.open()
     except UserError as exc:
-        return VideoResult(item, *(np.zeros(0) for _ in range(4)), np.zeros(0, bool),
+        empty = np.zeros(0)
+        return VideoResult(item, empty, empty, empty, empty, np.zeros(0, bool),
                            np.zeros(0, bool), (), 0.0, str(exc))
     rows: list[SliceResult] = []
     try:
@@ -155,14 +156,14 @@ def run_dataset(dataset: Dataset, detector: Detector, gesture_config: GestureCon
     """Every photo and every clip of a dataset."""
     progress = Progress(frames_in(dataset), label="eval") if show_progress else None
     images = []
-    for item in dataset.images:
-        images.append(run_image(item, detector, gesture_config))
+    for photo in dataset.images:
+        images.append(run_image(photo, detector, gesture_config))
         if progress is not None:
             progress.update(len(images))
     done = len(images)
     videos = []
-    for item in dataset.videos:
-        videos.append(run_video(item, detector, gesture_config, progress=progress, done=done))
+    for clip in dataset.videos:
+        videos.append(run_video(clip, detector, gesture_config, progress=progress, done=done))
         done += videos[-1].n_frames
     if progress is not None:
         progress.finish()
