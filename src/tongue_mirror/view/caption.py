@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from tongue_mirror.values import NeuralState
+from tongue_mirror.view.steady import Steady
 
 
 @dataclass(frozen=True)
@@ -124,13 +125,16 @@ class CaptionMachine:
 
     def reset(self) -> None:
         """Back to "watching you" (next person, or time went backwards)."""
-        self.caption = Caption()
+        self._shown = Steady(Caption(), self.config.settle_s, self.config.hold_s,
+                             hold_from_first=True)
         self._seen: set[str] = set()
         self._moving: set[str] = set()
-        self._shown_at: float | None = None
-        self._wanted = Caption()
-        self._wanted_since = 0.0
         self._t: float | None = None
+
+    @property
+    def caption(self) -> Caption:
+        """The caption on screen now."""
+        return self._shown.value
 
     def update(self, t: float, levels: Levels) -> Caption:
         """The caption at time t, given the levels seen at t."""
@@ -139,18 +143,10 @@ class CaptionMachine:
             return self.caption
         if self._t is not None and t < self._t:
             self.reset()
-        if self._shown_at is None:
-            self._shown_at = t
         self._t = t
         self._seen = _hysteresis(self._seen, levels.seen, cfg.seen_on, cfg.seen_off)
         self._moving = _hysteresis(self._moving, levels.moving, cfg.moving_on, cfg.moving_off)
-        wanted = self._want(levels)
-        if wanted != self._wanted:
-            self._wanted, self._wanted_since = wanted, t
-        if (wanted != self.caption and t - self._wanted_since >= cfg.settle_s
-                and t - self._shown_at >= cfg.hold_s):
-            self.caption, self._shown_at = wanted, t
-        return self.caption
+        return self._shown.update(self._want(levels), t)
 
     def _want(self, levels: Levels) -> Caption:
         """The caption the levels call for now, staying on the current channel while it applies."""

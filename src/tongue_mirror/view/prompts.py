@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from tongue_mirror.values import FrameResult
+from tongue_mirror.view.steady import Steady
 
 MIN_FACE_FRACTION = 0.12  # face narrower than this share of the frame width: too far to read
 MIN_MOUTH_LUMA = 50.0  # mean 0..255 grey level around the mouth below which colours are unreliable
@@ -59,17 +60,14 @@ class StagePrompter:
 
     def clear(self) -> None:
         """Next person: nothing shown, nothing pending."""
-        self._shown: str | None = None
-        self._shown_at = -math.inf
-        self._pending: str | None = None
-        self._pending_since = -math.inf
+        self._shown: Steady[str | None] = Steady(None, self.settle_s, self.hold_s)
         self._luma: float | None = None
         self._luma_t = -math.inf
 
     def update(self, result: FrameResult) -> str | None:
         """The prompt to show for this frame (its time is the frame's)."""
         t = result.frame.t
-        dim_below = LIGHT_ENOUGH_LUMA if self._shown == "more light on your face, please" \
+        dim_below = LIGHT_ENOUGH_LUMA if self._shown.value == "more light on your face, please" \
             else MIN_MOUTH_LUMA
         luma = mouth_luma(result)
         if luma is not None:
@@ -79,10 +77,4 @@ class StagePrompter:
                 k = 1.0 - math.exp(-max(0.0, t - self._luma_t) / LUMA_SMOOTHING_S)
                 self._luma += k * (luma - self._luma)
             self._luma_t = t
-        candidate = stage_prompt(result, dim_below, self._luma)
-        if candidate != self._pending:
-            self._pending, self._pending_since = candidate, t
-        if (candidate != self._shown and t - self._pending_since >= self.settle_s
-                and t - self._shown_at >= self.hold_s):
-            self._shown, self._shown_at = candidate, t
-        return self._shown
+        return self._shown.update(stage_prompt(result, dim_below, self._luma), t)
