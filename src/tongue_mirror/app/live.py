@@ -70,6 +70,11 @@ def stamp() -> str:
     return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
+def _unexpired(timed: tuple[str, float] | None) -> str | None:
+    """The text of a (text, expiry on the monotonic clock) pair until it expires."""
+    return timed[0] if timed is not None and time.monotonic() < timed[1] else None
+
+
 class LiveApp:
     """One live session; `run()` returns when the user quits or the feed ends."""
 
@@ -121,14 +126,10 @@ class LiveApp:
         self.banner = (text, time.monotonic() + MESSAGE_S)
 
     def _message(self) -> str | None:
-        if self.message and time.monotonic() < self.message[1]:
-            return self.message[0]
-        return None
+        return _unexpired(self.message)
 
     def _banner(self) -> str | None:
-        if self.banner and time.monotonic() < self.banner[1]:
-            return self.banner[0]
-        return None
+        return _unexpired(self.banner)
 
     # ---- outputs -----------------------------------------------------------------------------
     def _out_path(self, kind: str, suffix: str) -> Path:

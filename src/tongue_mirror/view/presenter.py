@@ -82,12 +82,9 @@ class Presenter:
         self._panel_layout = layout
         return self._compose(hud, options, result.attract)
 
-    def recompose(self, hud: Hud, options: ViewOptions = ViewOptions()) -> np.ndarray:
-        """The last panels under a new HUD (paused, camera away); black before the first frame."""
-        return self.recompose_layers(hud, options).screen
-
     def recompose_layers(self, hud: Hud, options: ViewOptions = ViewOptions()) -> Picture:
-        """Both pictures of the last panels under a new HUD."""
+        """Both pictures of the last panels under a new HUD (paused, camera away); black before
+        the first frame."""
         if self._panels is None:
             w, h = self.layout.avatar[2:]
             self._panels = (np.zeros((h, w, 3), np.uint8), None, None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -150,8 +150,7 @@ class TextRenderer:
         """Shrinks the style down to `min_px`, then elides the middle, until the line fits."""
         min_px = min_px or max(10, round(style.size_px * 0.8))
         while self.measure(text, style)[0] > max_w and style.size_px > min_px:
-            style = TextStyle(style.size_px - 1, style.color, style.bold, style.outline,
-                              style.plate, style.plate_alpha)
+            style = replace(style, size_px=style.size_px - 1)
         if self.measure(text, style)[0] <= max_w:
             return text, style
         lo, hi = 0, len(text)
