@@ -168,8 +168,10 @@ def _root_affine(t: Tongue, dst: Mouth, angle: float, scale: float, push: float,
     """Tongue patch → target patch: about the tongue's root, rotated, scaled, pushed out along
     its own direction by `push` pixels (negative: drawn back in)."""
     a = math.radians(angle)
-    m = cv2.getRotationMatrix2D(t.root, math.degrees(a), scale)
-    # the tongue points down (+y) at angle 0; rotating by `angle` turns it towards the corners
+    # The tongue points down (+y) at angle 0 and along (-sin a, cos a) at `angle`: positive turns
+    # it towards the image's left. OpenCV's positive angle turns counter-clockwise on screen
+    # (down towards the right), hence the minus: rotation and push agree.
+    m = cv2.getRotationMatrix2D(t.root, -angle, scale)
     ox = dst.cx - t.root[0] + dxy[0] - push * math.sin(a)
     oy = dst.cy - t.root[1] + dxy[1] + push * math.cos(a)
     m[0, 2] += ox
@@ -198,7 +200,9 @@ def transplant(base: np.ndarray, px: np.ndarray, skin: np.ndarray, t: Tongue,
     """A target patch with the tongue laid in: out past the lip, or (inside=True) kept within an
     open mouth, on the lower teeth; None where too little of it shows past the lip."""
     dst = mouth_of(px)
-    angle = DIRECTION_ANGLES[direction] + rng.normal(0, 8 if direction == "center" else 12)
+    # turned from where the donor's own tongue points (a sideways donor is not a straight one)
+    angle = (DIRECTION_ANGLES[direction] - DIRECTION_ANGLES.get(t.direction, 0.0)
+             + rng.normal(0, 8 if direction == "center" else 12))
     scale = dst.width / max(t.mouth_width, 1.0) * rng.uniform(0.8, 1.2)
     reach = t.reach * scale
     lo_mid = float(dst.lo_out[int(np.clip(dst.cx, 0, SIZE - 1))])
@@ -228,10 +232,12 @@ def transplant(base: np.ndarray, px: np.ndarray, skin: np.ndarray, t: Tongue,
         root_cols = alpha[int(np.clip(dst.cy + 3, 0, SIZE - 1))] > 0.3
         if root_cols.any():
             c = np.nonzero(root_cols)[0]
-            x0, x1 = c.min() - 2, c.max() + 3
-            band = (xx > x0) & (xx < x1) & (yy > dst.up_in[None, :]) & (
-                yy < dst.up_in[None, :] + 1.5 + open_amount)
-            out[band] *= rng.uniform(0.25, 0.6)
+            # within the mouth corners, feathered: a soft shade, not a drawn bar
+            x0, x1 = max(c.min() - 2, dst.left + 1), min(c.max() + 3, dst.right - 1)
+            band = ((xx > x0) & (xx < x1) & (yy > dst.up_in[None, :]) & (
+                yy < dst.up_in[None, :] + 1.5 + open_amount)).astype(np.float32)
+            band = cv2.GaussianBlur(band, (5, 5), 1.0)[..., None]
+            out *= 1.0 - band * (1.0 - rng.uniform(0.25, 0.6))
     if not inside and (alpha > 0.5)[yy > dst.lo_out[None, :] + 0.5].sum() < 6:
         return None  # nothing visible past the lip: not a tongue-out
     a3 = alpha[..., None]
