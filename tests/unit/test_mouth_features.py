@@ -108,3 +108,30 @@ def test_face_running_off_the_bottom_of_the_frame_stays_finite_and_separates():
     assert np.isfinite(on).all() and np.isfinite(off).all()
     assert feat(on, "lowlip_red") + feat(on, "below_red") > feat(off, "lowlip_red") + feat(
         off, "below_red") + 0.05
+
+
+def test_pink_skin_round_the_mouth_is_skin_next_to_the_mouth_not_a_tongue():
+    """A child's or a flushed face's pink round the mouth, under pale cheeks, reads red against
+    the cheeks but not against the skin above the upper lip; a tongue reads red against both."""
+    pts = make_face()
+    flush = (135, 140, 225)  # BGR: pinker than the pale cheeks, paler than the lips
+
+    def features(tongue: bool) -> np.ndarray:
+        img = render(pts, tongue=False, colours=((170, 185, 215), (95, 90, 175), TONGUE))
+        mouth = pts[lm.MOUTH_CORNER_LEFT, :2] / 2 + pts[lm.MOUTH_CORNER_RIGHT, :2] / 2
+        cv2.ellipse(img, (int(mouth[0]), int(mouth[1]) + 20), (110, 90), 0, 0, 360, flush, -1)
+        lips = render(pts, tongue=tongue, colours=(flush, (95, 90, 175), TONGUE))
+        inner = np.zeros(img.shape[:2], np.uint8)
+        cv2.fillPoly(inner, [pts[list(lm.LIPS_OUTER), :2].astype(np.int32)], 1)
+        if tongue:
+            inner[int(mouth[1]):int(mouth[1]) + 100, int(mouth[0]) - 60:int(mouth[0]) + 60] = 1
+        img[inner > 0] = lips[inner > 0]
+        return extract(img, face_of(pts)).vector
+
+    plain, out = features(False), features(True)
+    assert feat(plain, "side_l_red") > 0.5 and feat(plain, "below_red") > 0.5
+    assert feat(plain, "side_l_redperi") < 0.05 and feat(plain, "below_redperi") < 0.05
+    assert feat(plain, "below_pinkhue") > 0.5  # its hue turns magenta from the cheeks' too
+    assert feat(plain, "below_hueperi") < 0.05 and feat(plain, "side_l_hueperi") < 0.05
+    assert feat(plain, "peri_da") > 3.0  # the reference is the pink skin, not the cheeks
+    assert feat(out, "below_redperi") > 0.3

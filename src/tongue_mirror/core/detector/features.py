@@ -28,8 +28,9 @@ from tongue_mirror.values import FaceObservation
 REGIONS = ("open", "lowlip", "below", "chin", "side_l", "side_r")
 PRIOR_PIXELS = 15.0
 REGION_STATS = ("dl", "da", "db", "lstd", "red", "pink", "redlip", "dark", "teeth", "pinkhue",
-                "dhue")
-REFERENCE_FEATURES = ("lip_dl", "lip_da", "lip_db", "skin_chroma", "below_red_rel", "open_red_rel")
+                "dhue", "redperi", "hueperi")
+REFERENCE_FEATURES = ("lip_dl", "lip_da", "lip_db", "skin_chroma", "below_red_rel", "open_red_rel",
+                      "peri_dl", "peri_da", "peri_db")
 GEOMETRY_FEATURES = ("open_h", "open_w", "mouth_w", "open_ratio", "lowlip_thick", "lip_chin",
                      "lowlip_drop", "lowlip_resid", "lowlip_asym", "lowlip_inner_resid",
                      "abs_yaw", "abs_pitch")
@@ -441,6 +442,23 @@ def _region_masks(px: np.ndarray, cfg: PatchConfig) -> tuple[np.ndarray, np.ndar
     return masks, curves[1]
 
 
+def _perioral(lab: np.ndarray, px: np.ndarray, cfg: PatchConfig) -> np.ndarray | None:
+    """Median Lab of the skin between the nose and the upper lip (the middle of the band, the
+    middle half of the mouth's width), or None where fewer than 6 patch pixels of it show."""
+    (xn, yn), (xu, yu) = px[[lm.NOSE_BOTTOM, lm.UPPER_LIP_TOP]].tolist()
+    gap = yu - yn
+    if not (math.isfinite(gap) and gap > 0.0):
+        return None
+    half = 0.25 * abs(float(px[lm.MOUTH_CORNER_RIGHT, 0] - px[lm.MOUTH_CORNER_LEFT, 0]))
+    g = _grid(cfg)
+    rows = _span(g.y_centres, yn + 0.35 * gap, yu - 0.2 * gap)
+    cols = _span(g.x_centres, (xn + xu) / 2.0 - half, (xn + xu) / 2.0 + half)
+    if (rows.stop - rows.start) * (cols.stop - cols.start) < 6:
+        return None
+    band = lab.reshape(cfg.height, cfg.width, 3)[rows, cols].reshape(-1, 3)
+    return _median_rows(band).astype(np.float64)
+
+
 def extract(image_bgr: np.ndarray, face: FaceObservation,
             cfg: PatchConfig = PatchConfig()) -> MouthFeatures:
     """Features of the tongue-out question for one face in one frame."""
@@ -474,12 +492,15 @@ def extract(image_bgr: np.ndarray, face: FaceObservation,
     else:
         lip = skin + np.array([-5.0, 6.0, 0.0])
     lip_da = float(lip[1] - skin[1])
+    peri = _perioral(lab, px, cfg)
+    if peri is None:
+        peri = skin.astype(np.float64)
     # The per-pixel maps keep their scalar operands' types (Python float, float32, float64):
     # numpy's promotion rules make those decide the precision of each comparison.
     # Each statistic's map is computed into its own contiguous plane, then interleaved by one
     # cv2.merge: the H×W×11 layout (and so the matrix product's summation order) is unchanged.
     planes = np.empty((len(REGION_STATS), cfg.height, cfg.width), np.float32)
-    dl, da, db, dl2, red, pink, redlip, dark, teeth, pinkhue, dhue = planes
+    dl, da, db, dl2, red, pink, redlip, dark, teeth, pinkhue, dhue, redperi, hueperi = planes
     np.subtract(a, skin[1], out=da)
     np.subtract(b, skin[2], out=db)
     np.divide(big_l - ls, ls, out=dl)
@@ -506,8 +527,19 @@ def extract(image_bgr: np.ndarray, face: FaceObservation,
         np.add(hue, 360.0, out=hue, where=hue < -180.0)
     coloured = (chroma > 0.5 * cs) & not_dark
     np.logical_and(coloured, hue < -12.0, out=pinkhue)
+    # The same turn towards magenta, from the hue of the skin above the upper lip.
+    shift = skin_hue - math.degrees(math.atan2(float(peri[2]), float(peri[1])))
+    shift = (shift + 180.0) % 360.0 - 180.0
+    turn = hue + np.float32(shift)
+    np.subtract(turn, 360.0, out=turn, where=turn > 180.0)
+    np.add(turn, 360.0, out=turn, where=turn < -180.0)
+    np.logical_and(coloured, turn < -12.0, out=hueperi)
     np.clip(hue, -60.0, 60.0, out=hue)
     np.multiply(hue, coloured, out=dhue)  # 0 (or -0.0, which adds nothing) where not coloured
+    # Redder than the skin right above the upper lip, where no tongue goes: a child's or a
+    # flushed face's pink around the mouth is its skin, not a tongue, however pale the cheeks.
+    peri_red = max(5.0, 0.5 * float(lip[1] - peri[1]))
+    np.logical_and(a > float(peri[1]) + peri_red, not_dark, out=redperi)
     channels = cv2.merge(list(planes)).reshape(-1, len(REGION_STATS))
     mstack = masks[:len(REGIONS)].reshape(len(REGIONS), -1).astype(np.float32)
     counts = mstack.sum(axis=1)
@@ -561,7 +593,8 @@ def extract(image_bgr: np.ndarray, face: FaceObservation,
     lip_red = max(lip_da, 2.0)
     refs = [float(lip[0] - ls) / ls, lip_da, float(lip[2] - skin[2]), cs,
             float(stats[REGIONS.index("below"), 1]) / lip_red,
-            float(stats[REGIONS.index("open"), 1]) / lip_red]
+            float(stats[REGIONS.index("open"), 1]) / lip_red,
+            float(peri[0] - ls) / ls, float(peri[1] - skin[1]), float(peri[2] - skin[2])]
 
     p = pts[:, :2]
     diff = p[_DIST_A] - p[_DIST_B]
