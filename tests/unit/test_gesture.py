@@ -10,15 +10,17 @@ from tongue_mirror.core.gesture import TONGUE_OUT_END, TONGUE_OUT_START, Gesture
 from tongue_mirror.values import TongueReading
 
 
-def run(probs, config=None, fps=30.0, dts=None):
-    """Feeds probabilities at a fixed (or given) frame interval; returns states and all events."""
-    tracker = GestureTracker(config)
+def run(probs, config=None, fps=30.0, dts=None, face=False, tracker=None):
+    """Feeds probabilities at a fixed (or given) frame interval; returns states and all events.
+    With `face`, every reading comes from a detected face (a logit is set), so the person's
+    baseline takes part; without, the readings are faceless and it never does."""
+    tracker = tracker or GestureTracker(config)
     states, events = [], []
     t = 0.0
     for i, p in enumerate(probs):
         if i:
             t += dts[i - 1] if dts is not None else 1.0 / fps
-        s = tracker.update(TongueReading(probability=p), t, i)
+        s = tracker.update(TongueReading(probability=p, logit=0.0 if face else None), t, i)
         states.append(s)
         events.extend(s.events)
     return states, events
@@ -139,6 +141,11 @@ def test_nan_probability_is_treated_as_no_evidence():
     {"min_evidence": float("inf")},
     {"instant_threshold": 0.5},
     {"instant_threshold": 1.2},
+    {"baseline_lower": -1.0},
+    {"baseline_raise": float("nan")},
+    {"baseline_ref": float("inf")},
+    {"baseline_warmup_s": 0.0},
+    {"baseline_warmup_s": 5.0, "baseline_s": 4.0},
 ])
 def test_config_rejects_bad_values(kwargs):
     with pytest.raises(ValueError):
@@ -163,9 +170,9 @@ intervals = st.lists(st.floats(0.005, 0.2), min_size=200, max_size=200)
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
-@given(st.one_of(configs, instant_configs), probabilities, intervals)
-def test_events_alternate_and_respect_minimum_durations(cfg, probs, dts):
-    _, events = run(probs, cfg, dts=dts)
+@given(st.one_of(configs, instant_configs), probabilities, intervals, st.booleans())
+def test_events_alternate_and_respect_minimum_durations(cfg, probs, dts, face):
+    _, events = run(probs, cfg, dts=dts, face=face)
     kinds = [e.event for e in events]
     assert kinds == [TONGUE_OUT_START, TONGUE_OUT_END] * (len(kinds) // 2) + (
         [TONGUE_OUT_START] if len(kinds) % 2 else [])
@@ -231,3 +238,74 @@ def test_held_gesture_with_isolated_dropouts_gives_one_start(confirm, segment_le
     probs[-1] = 0.95
     _, events = run(probs, cfg)
     assert [e.event for e in events] == [TONGUE_OUT_START]
+
+
+# ---------------------------------------------------------------- the person's own baseline
+REST_S = 2.0  # seconds of resting readings before the rise
+
+
+def rest_then(rest_p: float, rise: list[float], face: bool = True, fps: float = 30.0):
+    """REST_S seconds at `rest_p`, then the rise; the start events."""
+    _, events = run([rest_p] * int(REST_S * fps) + rise, face=face, fps=fps)
+    return [e for e in events if e.event == TONGUE_OUT_START]
+
+
+def test_a_face_read_as_borderline_at_rest_needs_a_clearer_rise():
+    rise = [0.75] * 8  # log-odds 1.1 per frame: enough evidence on its own
+    assert rest_then(0.2, rise, face=False)  # no baseline: it starts
+    assert not rest_then(0.2, rise)  # resting at log-odds -1.4: the bar rises by 2
+
+
+def test_a_face_read_plainly_in_at_rest_starts_on_a_weaker_rise():
+    rise = [0.4] * 10  # below the bar
+    assert not rest_then(0.001, rise, face=False)
+    starts = rest_then(0.001, rise)  # resting at log-odds -6.9: the bar drops by 1
+    assert len(starts) == 1 and starts[0].data["baseline_shift"] == pytest.approx(1.0)
+
+
+def test_no_adjustment_before_the_baseline_has_warmed_up():
+    cfg = GestureConfig()
+    short = [0.2] * int(0.5 * 30) + [0.75] * 8  # half a second of rest only
+    _, with_face = run(short, cfg, face=True)
+    _, without = run(short, cfg, face=False)
+    assert [e.frame for e in with_face] == [e.frame for e in without] != []
+
+
+def test_a_held_tongue_never_becomes_the_baseline():
+    # Out from the start, held for 10 s with one long dip: the restart is as prompt as without.
+    probs = [0.9] * 150 + [0.05] * 10 + [0.9] * 150
+    _, with_face = run(probs, face=True)
+    _, without = run(probs, face=False)
+    assert [e.frame for e in with_face] == [e.frame for e in without]
+    assert [e.event for e in with_face].count(TONGUE_OUT_START) == 2
+
+
+def test_frames_without_a_face_never_enter_the_baseline():
+    tracker = GestureTracker()
+    run([0.001] * 60, face=False, tracker=tracker)
+    assert tracker.baseline_shift(10.0) == 0.0
+    run([0.001] * 60, face=True, tracker=tracker)  # the timeline restarts: a reset
+    assert tracker.baseline_shift(2.0) == pytest.approx(1.0)
+
+
+def test_reset_forgets_the_baseline():
+    tracker = GestureTracker()
+    run([0.2] * 60, face=True, tracker=tracker)
+    assert tracker.baseline_shift(2.0) == pytest.approx(-2.0)
+    tracker.reset()
+    assert tracker.baseline_shift(2.0) == 0.0
+
+
+def test_baseline_off_reproduces_the_plain_tracker():
+    cfg = GestureConfig(baseline_lower=0.0, baseline_raise=0.0)
+    probs = [0.2] * 60 + [0.75] * 8 + [0.0] * 20 + [0.001] * 60 + [0.4] * 10
+    a, _ = run(probs, cfg, face=True)
+    b, _ = run(probs, cfg, face=False)
+    assert [s.is_out for s in a] == [s.is_out for s in b]
+
+
+def test_readings_above_the_detectors_bar_never_enter_the_baseline():
+    # A bar set high (0.9) so that 0.7 readings never start: they are still not "at rest".
+    tracker = GestureTracker(GestureConfig(on_threshold=0.9, off_threshold=0.3))
+    run([0.7] * 120, face=True, tracker=tracker)
+    assert not tracker.is_out and tracker.baseline_shift(4.0) == 0.0

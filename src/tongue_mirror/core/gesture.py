@@ -8,11 +8,20 @@ user feels is the latency the evaluation measures. Once out, the gesture is held
 `min_on_s` and ends only after `release_frames` consecutive frames below `off_threshold`, so a
 held tongue does not flicker and a single dropout does not end it. After an end, a new start
 waits at least `min_off_s`.
+
+The bar is the person's own: the median log-odds of their recent readings while the tongue was in
+(`baseline_s`, after `baseline_warmup_s`) says how the detector reads this face at rest. A face it
+reads as plainly "in" (median below `baseline_ref`) has its bar lowered by up to `baseline_lower`,
+so a weak but clear rise (a pale tongue at the corner of a lipsticked mouth) counts; a face it
+reads as borderline at rest (a child's pink mouth while talking) has it raised by up to
+`baseline_raise`. Frames without a face never enter the baseline.
 """
 
 from __future__ import annotations
 
 import math
+import statistics
+from collections import deque
 from dataclasses import dataclass
 
 from tongue_mirror.values import GestureEvent, TongueReading, TongueState
@@ -44,6 +53,12 @@ class GestureConfig:
     # Opt-in: one raw frame at or above this starts at once (saves a frame of latency, but then a
     # single very confident noisy frame can start a gesture). None = always confirm.
     instant_threshold: float | None = None
+    # The person's own baseline (see the module doc); baseline_lower = baseline_raise = 0 is off.
+    baseline_s: float = 4.0  # window of recent "in" readings, seconds
+    baseline_warmup_s: float = 1.0  # no adjustment before this much of them
+    baseline_ref: float = -5.0  # resting log-odds at which the bar stays where it is
+    baseline_lower: float = 1.0  # most the bar drops (log-odds) for a face read plainly "in"
+    baseline_raise: float = 2.0  # most it rises for a face read as borderline at rest
 
     def __post_init__(self) -> None:
         for name in ("on_threshold", "off_threshold"):
@@ -64,7 +79,12 @@ class GestureConfig:
             raise ValueError(f"min_evidence must be a finite number >= 0, got {self.min_evidence!r}")
         if self.release_frames < 1:
             raise ValueError("release_frames must be >= 1")
-        for name in ("min_on_s", "min_off_s", "smoothing_s"):
+        if not (math.isfinite(self.baseline_ref)):
+            raise ValueError(f"baseline_ref must be finite, got {self.baseline_ref!r}")
+        if not 0.0 < self.baseline_warmup_s <= self.baseline_s:
+            raise ValueError("baseline_warmup_s must be > 0 and at most baseline_s")
+        for name in ("min_on_s", "min_off_s", "smoothing_s", "baseline_lower",
+                     "baseline_raise", "baseline_s"):
             v = getattr(self, name)
             if not (math.isfinite(v) and v >= 0.0):
                 raise ValueError(f"{name} must be a finite number >= 0, got {v!r}")
@@ -96,11 +116,22 @@ class GestureTracker:
         self._run_evidence = 0.0
         self._low_run = 0
         self._low_run_t: float | None = None
+        self._rest: deque[tuple[float, float]] = deque()  # (t, log-odds) while in, with a face
 
     @property
     def is_out(self) -> bool:
         """Whether the gesture is currently out."""
         return self._is_out
+
+    def baseline_shift(self, t: float) -> float:
+        """Log-odds added to this frame's reading: the person's resting level against the
+        reference, within the configured limits (0 until the baseline has warmed up)."""
+        cfg = self.config
+        rest = self._rest
+        if not rest or t - rest[0][0] < cfg.baseline_warmup_s:
+            return 0.0
+        level = statistics.median(v for _t, v in rest)
+        return min(cfg.baseline_lower, max(-cfg.baseline_raise, cfg.baseline_ref - level))
 
     def _smooth(self, p: float, t: float) -> float:
         """Exponential moving average with a time constant, so the effect is the same at any fps."""
@@ -126,6 +157,10 @@ class GestureTracker:
         if not math.isfinite(raw):
             raw = 0.0
         raw = min(1.0, max(0.0, raw))
+        odds = _log_odds(raw)
+        shift = self.baseline_shift(t)
+        if shift:
+            raw = 1.0 / (1.0 + math.exp(-(odds + shift)))
         smoothed = self._smooth(raw, t)
         self._smoothed = smoothed
         self._last_t = t
@@ -159,7 +194,7 @@ class GestureTracker:
                 since = self._high_run_t if self._high_run_t is not None else t
                 events.append(GestureEvent(t, frame, TONGUE_OUT_START, {
                     "probability": round(smoothed, 4), "evidence_since": float(since),
-                    "evidence": round(self._run_evidence, 3),
+                    "evidence": round(self._run_evidence, 3), "baseline_shift": round(shift, 3),
                 }))
         else:
             held = self._since is not None and t - self._since >= cfg.min_on_s
@@ -172,5 +207,9 @@ class GestureTracker:
                 self._since = None
                 self._last_end_t = t
                 self._high_run = 0
+        if not self._is_out and reading.logit is not None and odds < 0.0:
+            self._rest.append((t, odds))
+        while self._rest and t - self._rest[0][0] > cfg.baseline_s:
+            self._rest.popleft()
         return TongueState(is_out=self._is_out, since=self._since, probability=smoothed,
                            events=tuple(events))
