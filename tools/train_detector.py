@@ -20,10 +20,13 @@ held-out strangers: see TREE_DEPTH. `--model logistic` reproduces the earlier mo
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
+import inspect
 import json
 import sys
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +34,7 @@ import cv2
 import numpy as np
 
 import tongue_mirror
+from tongue_mirror import landmarks as lm
 from tongue_mirror.app.config import RunConfig
 from tongue_mirror.core.detector import features as mf
 from tongue_mirror.core.detector.detector import TongueDetector
@@ -63,6 +67,8 @@ from tongue_mirror.values import FaceObservation, TongueReading
 
 SEED = 20261126
 PACKAGE = Path(tongue_mirror.__file__).resolve().parent
+TOOLS = Path(__file__).resolve().parent
+sys.path.insert(0, str(TOOLS / "tongue_data"))  # the tongue-data engine's modules
 
 # The avc clip has another detector's box and text drawn near the mouth while the tongue is out.
 # We never let it reach the features: the training script paints over it (see remove_overlay).
@@ -95,10 +101,12 @@ class Samples:
     direction: list = field(default_factory=list)
     weight: list = field(default_factory=list)
     centroid: list = field(default_factory=list)  # (dx, dy) of the tongue mass, image coords
+    donor: list = field(default_factory=list)  # person whose tongue an engine row carries, or ""
 
     def add(self, feats: mf.MouthFeatures, y: int, group: str, source: str, kind: str,
-            direction: str, weight: float) -> None:
+            direction: str, weight: float, donor: str = "") -> None:
         self.x.append(feats.vector)
+        self.donor.append(donor)
         self.y.append(y)
         self.group.append(group)
         self.source.append(source)
@@ -112,7 +120,8 @@ class Samples:
                 "group": np.array(self.group), "source": np.array(self.source),
                 "kind": np.array(self.kind), "direction": np.array(self.direction),
                 "weight": np.array(self.weight, np.float64),
-                "centroid": np.array(self.centroid, np.float64)}
+                "centroid": np.array(self.centroid, np.float64).reshape(-1, 2),
+                "donor": np.array(self.donor, dtype=str)}
 
 
 def log(msg: str) -> None:
@@ -175,9 +184,43 @@ def _code_hash(*extra: str) -> str:
     return h.hexdigest()[:16]
 
 
+# MediaPipe's lips on a face it has not seen: a full lower lip drawn too thin (its outer contour
+# up to a tenth of the face size too high, so lip pixels fall "below" it), inner edges and corners
+# a little off. Every real row gets a copy with its lip landmarks moved so (kind "jit"): a pink
+# band hugging a misplaced lip must not read as a tongue, and a tongue must read as one anyway.
+JITTER = {"lower_outer": (-0.10, 0.03), "lower_inner": (-0.03, 0.03),
+          "upper_outer": (-0.03, 0.04), "corner": 0.03}
+
+
+def jitter_face(face: FaceObservation, rng: np.random.Generator) -> FaceObservation:
+    """The face with its lip landmarks moved as MediaPipe misplaces them (JITTER, face units)."""
+    pts = np.array(face.landmarks, np.float64)
+    _mc, u, v, d = mf.face_frame(pts)
+    xl = pts[lm.MOUTH_CORNER_LEFT, :2] @ u
+    xr = pts[lm.MOUTH_CORNER_RIGHT, :2] @ u
+    half = max(abs(xr - xl) / 2.0, 1e-6)
+    mid = (xl + xr) / 2.0
+    for name, idx in (("lower_outer", lm.LOWER_LIP_OUTER), ("lower_inner", lm.LOWER_LIP_INNER),
+                      ("upper_outer", lm.UPPER_LIP_OUTER)):
+        lo, hi = JITTER[name]
+        shift = float(rng.uniform(lo, hi)) * d
+        ii = np.array(idx[1:-1], np.intp)  # the corners move on their own
+        bump = np.clip(1.0 - ((pts[ii, :2] @ u - mid) / half) ** 2, 0.3, 1.0)
+        pts[ii, :2] += (shift * bump)[:, None] * v[None, :]
+    for c in (lm.MOUTH_CORNER_LEFT, lm.MOUTH_CORNER_RIGHT):
+        pts[c, :2] += rng.normal(0.0, JITTER["corner"] / 2.0, 2) * d
+    # the lower contours keep their order: the inner edge never below the outer one
+    lo_in, lo_out = np.array(lm.LOWER_LIP_INNER, np.intp), np.array(lm.LOWER_LIP_OUTER, np.intp)
+    over = np.maximum(pts[lo_in, :2] @ v - pts[lo_out, :2] @ v, 0.0)
+    pts[lo_out, :2] += over[:, None] * v[None, :]
+    return dataclasses.replace(face, landmarks=pts.astype(np.float32))
+
+
 def real_samples(dev: Path, items: list[Item], video_stride: int, cache: Path) -> dict:
-    """Real features, cached in /tmp under a hash of the feature code."""
-    target = cache / f"real_{_code_hash(str(dev), str(video_stride))}.npz"
+    """Real features (and their lip-jittered copies), cached in /tmp under a hash of the feature
+    code and of the jitter."""
+    jit = inspect.getsource(jitter_face) + repr(JITTER)
+    target = cache / f"real_{_code_hash(str(dev), str(video_stride), jit)}.npz"
     if target.is_file():
         z = np.load(target, allow_pickle=True)
         return {k: z[k] for k in z.files}
@@ -198,6 +241,9 @@ def _real_samples(items: list[Item], video_stride: int) -> Samples:
                 continue
             s.add(mf.extract(img, face), int(it.tongue_out), group_of(it), it.name,
                   "image", it.direction or "", 1.0)
+            rng = np.random.default_rng([SEED, zlib.crc32(it.name.encode())])
+            s.add(mf.extract(img, jitter_face(face, rng)), int(it.tongue_out), group_of(it),
+                  it.name, "jit", it.direction or "", 1.0)
             continue
         labels = frame_labels(it, len(faces.found)) if it.mixed else None
         stride = 1 if labels is not None else video_stride
@@ -217,8 +263,12 @@ def _real_samples(items: list[Item], video_stride: int) -> Samples:
             # other detector's overlay painted out, as kind "clean".
             s.add(mf.extract(img, face), y, group_of(it), f"{it.name}#{i}", "frame", "", w_frame)
             if it.path.name == OVERLAY_CLIP:
-                s.add(mf.extract(remove_overlay(img, face), face), y, group_of(it),
-                      f"{it.name}#{i}", "clean", "", w_frame)
+                img = remove_overlay(img, face)
+                s.add(mf.extract(img, face), y, group_of(it), f"{it.name}#{i}", "clean", "",
+                      w_frame)
+            rng = np.random.default_rng([SEED, zlib.crc32(it.name.encode()), i])
+            s.add(mf.extract(img, jitter_face(face, rng)), y, group_of(it), f"{it.name}#{i}",
+                  "jit", "", w_frame)
     return s
 
 
@@ -347,14 +397,8 @@ def _synthesise(s, sdir, items, frame_stride, per_base, landmark, dirs, t0,
             if not bool(z["found"]):
                 continue
             out = cv2.imread(str(img_path))
-            pts2 = z["landmarks"].astype(np.float32)
-            x0, y0 = pts2[:, :2].min(axis=0)
-            x1, y1 = pts2[:, :2].max(axis=0)
-            f = FaceObservation(pts2, dict(zip([str(n) for n in z["names"]], z["bs"].tolist(),
-                                               strict=True)),
-                                np.eye(4, dtype=np.float32), *[float(v) for v in z["ypr"]],
-                                bbox=(float(x0), float(y0), float(x1), float(y1)),
-                                image_size=(out.shape[1], out.shape[0]))
+            f = _observation(z["landmarks"], z["names"], z["bs"], z["ypr"],
+                             (out.shape[1], out.shape[0]))
             y = int(z["label"]) if "label" in z.files else int(
                 kind == "synth" or label_of(it) == "tongue_out")
             s.add(mf.extract(out, f), y, group_of(it), source, kind, direction or "", 1.0)
@@ -363,27 +407,119 @@ def _synthesise(s, sdir, items, frame_stride, per_base, landmark, dirs, t0,
                 log(f"  synthetic/augmented: {n_done} ({time.perf_counter() - t0:.0f}s)")
 
 
+def _observation(landmarks: np.ndarray, names, values, ypr, size: tuple[int, int]
+                 ) -> FaceObservation:
+    """A FaceObservation from cached landmarker output (box from the landmarks)."""
+    pts = np.asarray(landmarks, np.float32)
+    x0, y0 = pts[:, :2].min(axis=0)
+    x1, y1 = pts[:, :2].max(axis=0)
+    return FaceObservation(pts, dict(zip([str(n) for n in names], [float(v) for v in values],
+                                         strict=True)),
+                           np.eye(4, dtype=np.float32), *[float(v) for v in ypr],
+                           bbox=(float(x0), float(y0), float(x1), float(y1)), image_size=size)
+
+
+def engine_donors(dev: Path) -> list:
+    """Real tongues cut from every dev positive by the tongue-data engine (tools/tongue_data)."""
+    import collect
+    import pool as engine_pool
+
+    items, data = collect.load(dev)
+    rows = []
+    for it in items:
+        d = data.get(it.path)
+        if d is None or d["y"].size == 0:
+            continue
+        for i in np.nonzero(d["y"] == 1)[0]:
+            rows.append((d["patch"][i], d["px"][i], d["skin"][i], it.group, it.direction,
+                         it.kind == "image"))
+    return engine_pool.cut_donors(rows, stride=3)
+
+
+def engine_samples(dev: Path, items: list[Item], frame_stride: int, n_out: int,
+                   cache: Path) -> Samples:
+    """The tongue-data engine's samples as whole frames (tools/tongue_data/fullframe.py): real
+    tongues of other people laid into real negative faces, tongues kept inside open mouths and
+    marks near the lips, each landmarked afresh; rows remember whose tongue they carry, so a
+    fold drops them when it holds out that person too."""
+    import fullframe
+
+    donors = engine_donors(dev)
+    log(f"engine: {len(donors)} tongues from {len({t.group for t in donors})} people")
+    code = b"".join((TOOLS / "tongue_data" / f).read_bytes()
+                    for f in ("engine.py", "fullframe.py", "pool.py"))
+    sdir = cache / "engine"
+    sdir.mkdir(parents=True, exist_ok=True)
+    s = Samples()
+    t0 = time.perf_counter()
+    with StillLandmarker() as landmark:
+        for it, source, img, face in synth_bases(items, frame_stride):
+            if label_of(it) == "tongue_out" or _is_gray(img):
+                continue
+            key = hashlib.sha1(code + f"{SEED}:{source}:{n_out}".encode()).hexdigest()[:16]
+            meta = sdir / f"{key}.npz"
+            if not meta.is_file():
+                crop, pts = _face_crop(img, face)
+                base = _observation(pts, sorted(face.blendshapes),
+                                    [face.blendshape(n) for n in sorted(face.blendshapes)],
+                                    (face.yaw, face.pitch, face.roll),
+                                    (crop.shape[1], crop.shape[0]))
+                rng = np.random.default_rng(int(key[:8], 16))
+                got = fullframe.samples(crop, base, group_of(it), donors, rng, n_out)
+                rec: dict[str, list] = {k: [] for k in ("found", "label", "kind", "direction",
+                                                        "donor", "landmarks", "bs", "ypr")}
+                names: list[str] = []
+                for j, smp in enumerate(got):
+                    f = landmark(smp.image)
+                    cv2.imwrite(str(sdir / f"{key}_{j}.png"), smp.image)
+                    names = sorted(f.blendshapes) if f is not None else names
+                    rec["found"].append(f is not None)
+                    rec["label"].append(smp.label)
+                    rec["kind"].append(smp.kind)
+                    rec["direction"].append(smp.direction)
+                    rec["donor"].append(smp.donor)
+                    rec["landmarks"].append(f.landmarks if f is not None else np.zeros((478, 3)))
+                    rec["bs"].append([f.blendshape(n) for n in lm.DETECTOR_BLENDSHAPES]
+                                     if f is not None else [0.0] * len(lm.DETECTOR_BLENDSHAPES))
+                    rec["ypr"].append([f.yaw, f.pitch, f.roll] if f is not None else [0, 0, 0])
+                np.savez(meta, **{k: np.array(v) for k, v in rec.items()})
+            z = np.load(meta)
+            for j in range(len(z["found"])):
+                if not bool(z["found"][j]):
+                    continue
+                out = cv2.imread(str(sdir / f"{key}_{j}.png"))
+                f = _observation(z["landmarks"][j], lm.DETECTOR_BLENDSHAPES, z["bs"][j],
+                                 z["ypr"][j], (out.shape[1], out.shape[0]))
+                s.add(mf.extract(out, f), int(z["label"][j]), group_of(it), source, "engine",
+                      str(z["direction"][j]), 1.0, donor=str(z["donor"][j]))
+            if len(s.y) and len(s.y) % 200 < 4:
+                log(f"  engine: {len(s.y)} rows ({time.perf_counter() - t0:.0f}s)")
+    return s
+
+
 # ---------------------------------------------------------------- models
 # Features that carry no tongue evidence, only a side (the direction model uses them): logged,
 # but the probability model gives them weight 0.
 NOT_EVIDENCE = ("yaw_signed",)
 
 
-def cap_person_weight(data: dict, cap: float) -> np.ndarray:
+def cap_person_weight(data: dict, cap: float, jit_share: float = 0.5) -> np.ndarray:
     """Each real person weighs `cap` photo-equivalents per class (less if they have fewer rows,
     counting a clip's frames by their row count): the man with 61 tongue photos must not outvote
-    the one webcam clip of another man, nor a 3-clip singer the single-clip children."""
+    the one webcam clip of another man, nor a 3-clip singer the single-clip children. Their
+    lip-jittered copies weigh `jit_share` of that again."""
     w = data["weight"].copy()
-    real = np.isin(data["kind"], ("image", "frame", "clean"))
+    real = np.isin(data["kind"], ("image", "frame", "clean", "jit"))
     for g in np.unique(data["group"][real]):
         for label in (0, 1):
-            for kinds in (("image", "frame"), ("image", "clean")):
+            for kinds, share in ((("image", "frame"), 1.0), (("image", "clean"), 1.0),
+                                 (("jit",), jit_share)):
                 sel = real & (data["group"] == g) & (data["y"] == label) & np.isin(data["kind"],
                                                                                    kinds)
                 n = int(sel.sum())
                 if n == 0 or w[sel].sum() <= 0:
                     continue
-                w[sel] *= min(float(n), cap) / w[sel].sum()
+                w[sel] *= share * min(float(n), cap) / w[sel].sum()
     return w
 
 
@@ -472,17 +608,19 @@ SIDES = ("center", "left", "right")
 MIRROR = {"center": "center", "left": "right", "right": "left"}
 
 
-def fit_direction(x: np.ndarray, labels: np.ndarray) -> dict:
+def fit_direction(x: np.ndarray, labels: np.ndarray, weight: np.ndarray | None = None) -> dict:
     """Multinomial logistic center/left/right on mirror-odd inputs, trained with mirrored copies."""
     from sklearn.linear_model import LogisticRegression
 
     g = direction_inputs(x)
     g = np.concatenate([g, -g])
     lab = np.concatenate([labels, [MIRROR[v] for v in labels]])
+    w = np.ones(len(labels)) if weight is None else np.asarray(weight, np.float64)
+    w = np.concatenate([w, w])
     scale = np.sqrt((g ** 2).mean(axis=0))
     scale[scale < 1e-6] = 1.0
     clf = LogisticRegression(C=2.0, max_iter=3000)
-    clf.fit(g / scale, lab)
+    clf.fit(g / scale, lab, sample_weight=w / w.mean())
     order = [list(clf.classes_).index(c) for c in SIDES]
     return {"scale": scale.tolist(), "coef": clf.coef_[order].tolist(),
             "intercept": clf.intercept_[order].tolist(), "classes": list(SIDES)}
@@ -492,6 +630,41 @@ def predict_direction(params: dict, x: np.ndarray) -> np.ndarray:
     z = direction_inputs(x) / np.asarray(params["scale"])
     s = z @ np.asarray(params["coef"]).T + np.asarray(params["intercept"])
     return np.array(params["classes"])[s.argmax(axis=1)]
+
+
+# The engine's sideways tongues on many faces teach the direction model what one man's photos
+# cannot; together they weigh 0.3 of the real photos (leave-person-out accuracy 0.65 / 0.73 /
+# 0.73 / 0.78 / 0.71 / 0.67 at 0.03 / 0.1 / 0.2 / 0.3 / 1 / 3; real photos alone: 0.33).
+ENGINE_DIRECTION_SHARE = 0.3
+
+
+def direction_rows(data: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(real labelled photos, engine positives with a side, weights): the direction model's
+    training rows."""
+    side = (data["y"] == 1) & np.isin(data["direction"], SIDES)
+    real = side & (data["kind"] == "image")
+    eng = side & (data["kind"] == "engine")
+    w = np.ones(len(data["y"]))
+    if eng.any():
+        w[eng] = ENGINE_DIRECTION_SHARE * real.sum() / eng.sum()
+    return real, eng, w
+
+
+def direction_by_person(data: dict) -> dict:
+    """Each labelled photo's side from a direction model that never saw its person: their real
+    photos and every engine sample built on their face or with their tongue left out."""
+    real, eng, w = direction_rows(data)
+    ridx = np.nonzero(real)[0]
+    labels, groups = data["direction"][ridx], data["group"][ridx]
+    pred = np.empty(len(ridx), dtype=object)
+    for g in np.unique(groups):
+        train = (real & (data["group"] != g)) | (eng & (data["group"] != g)
+                                                  & (data["donor"] != g))
+        params = fit_direction(data["x"][train], data["direction"][train], w[train])
+        pred[groups == g] = predict_direction(params, data["x"][ridx[groups == g]])
+    conf = {t: {p: int(((labels == t) & (pred == p)).sum()) for p in SIDES} for t in SIDES}
+    return {"accuracy": float((pred == labels).mean()), "n": len(labels), "confusion": conf,
+            "engine_rows": int(eng.sum())}
 
 
 def direction_validation(x: np.ndarray, labels: np.ndarray) -> dict:
@@ -581,6 +754,12 @@ def main() -> int:
                     help="tongues per base face from synth.painted_tongue")
     ap.add_argument("--synth2-per-face", type=int, default=2,
                     help="tongues per base face from the synthetic performer's renderer")
+    ap.add_argument("--engine-per-face", type=int, default=2,
+                    help="tongue-outs per base face from the tongue-data engine, pasted into the"
+                    " whole frame (0 = no engine samples; each face also gets a tongue-inside and"
+                    " sometimes a marked-lips hard negative)")
+    ap.add_argument("--engine-stride", type=int, default=15,
+                    help="every n-th frame of a negative clip is an engine base face")
     ap.add_argument("--no-synth", action="store_true")
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--skip-overlay-clip", action="store_true",
@@ -618,11 +797,16 @@ def main() -> int:
     else:
         syn = synthetic_samples(items, args.synth_stride, args.synth_per_face,
                                 args.cache, args.synth2_per_face).arrays()
+    if args.engine_per_face > 0 and not args.no_synth:
+        eng = engine_samples(args.data, items, args.engine_stride, args.engine_per_face,
+                             args.cache).arrays()
+        syn = {k: np.concatenate([syn[k], eng[k]]) for k in syn}
     log(f"synthetic+augmented samples: {len(syn['y'])} ({time.perf_counter() - t0:.0f}s)")
+    real.setdefault("donor", np.full(len(real["y"]), "", dtype=str))
     data = {k: np.concatenate([real[k], syn[k]]) if len(syn["y"]) else real[k] for k in real}
     data["group"] = regroup(items, data["source"])
     is_real = np.isin(data["kind"], ("image", "frame"))
-    data["weight"] = np.where(np.isin(data["kind"], ("synth", "synth2", "aug")),
+    data["weight"] = np.where(np.isin(data["kind"], ("synth", "synth2", "aug", "engine")),
                               data["weight"] * args.synth_weight, data["weight"])
     data["weight"] = np.where(np.isin(data["kind"], ("frame", "clean")),
                               data["weight"] * (args.clip_weight / 30.0), data["weight"])
@@ -638,7 +822,7 @@ def main() -> int:
     fold_params: dict[str, dict] = {}
     for k, fold in enumerate(folds):
         test = np.isin(data["group"], fold)
-        train = ~test & trainable
+        train = ~test & trainable & ~np.isin(data["donor"], fold)  # no held-out tongue either
         params = fit_model(data["x"][train], data["y"][train], data["weight"][train], args.model,
                            args.seed, args.C)
         fold_params.update(dict.fromkeys(fold, params))
@@ -665,8 +849,11 @@ def main() -> int:
 
     dsel = is_real & (data["kind"] == "image") & (data["y"] == 1) & np.isin(data["direction"],
                                                                              SIDES)
-    direction = fit_direction(data["x"][dsel], data["direction"][dsel])
+    dreal, deng, dweight = direction_rows(data)
+    dtrain = dreal | deng
+    direction = fit_direction(data["x"][dtrain], data["direction"][dtrain], dweight[dtrain])
     dir_report = direction_validation(data["x"][dsel], data["direction"][dsel])
+    dir_person = direction_by_person(data)
 
     args.out.mkdir(parents=True, exist_ok=True)
     payload = {
@@ -681,7 +868,7 @@ def main() -> int:
                  "heldout": report["overall"], "heldout_gestures": report["gestures"],
                  "heldout_people": people,
                  "fit": fit_report,
-                 "direction_loo": dir_report},
+                 "direction_loo": dir_report, "direction_by_person": dir_person},
     }
     (args.out / "model.json").write_text(json.dumps(payload, separators=(",", ":")))
     log(f"wrote {args.out / 'model.json'} ({(args.out / 'model.json').stat().st_size} bytes)")
@@ -696,6 +883,10 @@ def main() -> int:
     print(f"  leave-one-photo-out accuracy {dir_report['accuracy']:.3f}; shipped-model fit "
           f"{np.mean(fit_dir):.3f}")
     print("  confusion (rows true, cols predicted):", json.dumps(dir_report["confusion"]))
+    print(f"  leave-person-out accuracy {dir_person['accuracy']:.3f} (each photo's person, their"
+          f" real photos and every engine row built on them held out; {dir_person['engine_rows']}"
+          " engine rows with a side in training)")
+    print("  confusion (rows true, cols predicted):", json.dumps(dir_person["confusion"]))
     print("\nSHIPPED MODEL ON EVERY FRAME OF EVERY CLIP (as recorded; fit, not held out)")
     print("  starts and frame F1 from the gesture tracker with its defaults")
     print(f"{'clip':52s} {'frames':>6s} {'p>=0.5':>7s} {'max p':>6s} {'starts':>12s}"
@@ -895,7 +1086,8 @@ def track_gestures(index: np.ndarray, prob: np.ndarray, fps: float
     starts: list[tuple[float, int]] = []
     for k, (i, v) in enumerate(zip(np.asarray(index).tolist(), np.asarray(prob).tolist(),
                                    strict=True)):
-        s = tracker.update(TongueReading(probability=float(v)), i / fps, i)
+        # every scored row has a face: its reading carries a logit, so the baseline takes part
+        s = tracker.update(TongueReading(probability=float(v), logit=0.0), i / fps, i)
         state[k] = s.is_out
         starts += [(e.t, e.frame) for e in s.events if e.event == TONGUE_OUT_START]
     return state, starts

@@ -90,3 +90,26 @@ def test_synthetic_rows_belong_to_their_base_face_person(train):
     assert groups.tolist() == ["mobeen_woman", "mobeen_woman", "other:a__x"]
     held_out = np.isin(groups, ["mobeen_woman"])
     assert held_out.tolist() == [True, True, False]  # her synthetic rows leave training with her
+
+
+def test_lip_jitter_moves_only_the_lips_within_its_bounds_and_keeps_their_order(train):
+    from mouth_fixtures import face_of, make_face
+
+    from tongue_mirror import landmarks as lm
+
+    face = face_of(make_face())
+    lips = sorted(set(lm.LOWER_LIP_OUTER + lm.LOWER_LIP_INNER + lm.UPPER_LIP_OUTER))
+    others = np.setdiff1d(np.arange(lm.N_LANDMARKS), lips)
+    d = 200.0  # the drawn face's eye-corner distance
+    moved_up = 0
+    for seed in range(40):
+        out = train.jitter_face(face, np.random.default_rng(seed)).landmarks
+        assert np.array_equal(out[others], face.landmarks[others])
+        step = np.abs(out[:, :2] - face.landmarks[:, :2]).max(axis=1)
+        assert step.max() <= 0.10 * d + 1e-3 or step.argmax() in (lm.MOUTH_CORNER_LEFT,
+                                                                  lm.MOUTH_CORNER_RIGHT)
+        inner = out[list(lm.LOWER_LIP_INNER), 1]
+        outer = out[list(lm.LOWER_LIP_OUTER), 1]
+        assert (outer >= inner - 1e-3).all()  # the lower lip never turns inside out
+        moved_up += out[lm.LOWER_LIP_BOTTOM, 1] < face.landmarks[lm.LOWER_LIP_BOTTOM, 1]
+    assert moved_up >= 20  # mostly drawn too thin, as MediaPipe does on a full lower lip

@@ -1,0 +1,145 @@
+"""Engine samples as whole frames: the engine's mouth patch pasted back into the real frame.
+
+The engine (`engine.py`) works in the 64×64 canonical mouth patch. The trees read more than the
+patch: the cheeks beside it, MediaPipe's landmarks and its blendshapes. So each engine sample is
+pasted back into the frame it came from (only where the engine changed pixels, feathered), lit,
+mirrored and degraded as a whole frame (a colour cast on the cheeks too, a small face, blur,
+noise, JPEG), and then landmarked afresh by the caller, so its features are what the detector
+would really compute on such a frame: a real face, a real tongue's pixels, MediaPipe's own
+answer about the mouth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import engine
+import numpy as np
+
+from tongue_mirror.core.detector import features as mf
+from tongue_mirror.values import FaceObservation
+
+CFG = mf.PatchConfig()
+SIDES = ("center", "left", "right")
+MIRRORED = {"center": "center", "left": "right", "right": "left", "": ""}
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One whole-frame sample before landmarking."""
+
+    image: np.ndarray  # BGR uint8
+    label: int  # 1 tongue out, 0 not
+    kind: str  # out | tip | inside | marks
+    direction: str  # as seen in the image ("" for negatives)
+    donor: str  # person group of the tongue ("" none)
+
+
+def patch_matrix(face: FaceObservation) -> np.ndarray:
+    """Image → patch affine, as `features.extract` builds it."""
+    mc, u, v, d = mf.face_frame(np.asarray(face.landmarks, dtype=np.float64))
+    px, py = CFG.px_per_unit
+    sx, sy = px / d, py / d
+    cx, cy = -CFG.x_range[0] * px, -CFG.y_range[0] * py
+    return np.array([[sx * u[0], sx * u[1], cx - sx * float(u @ mc)],
+                     [sy * v[0], sy * v[1], cy - sy * float(v @ mc)]])
+
+
+def target_of(image: np.ndarray, face: FaceObservation) -> tuple[np.ndarray, np.ndarray,
+                                                                 np.ndarray, np.ndarray]:
+    """(patch, landmarks in patch pixels, cheek skin Lab, image → patch affine) of one face."""
+    m = patch_matrix(face)
+    pts = np.asarray(face.landmarks, dtype=np.float64)
+    _mc, _u, _v, d = mf.face_frame(pts)
+    patch = mf.warp_patch(image, m, CFG)
+    px = (pts[:, :2] @ m[:, :2].T + m[:, 2]).astype(np.float32)
+    return patch, px, mf.cheek_lab(image, pts, d, CFG).astype(np.float32), m
+
+
+def paste(image: np.ndarray, m: np.ndarray, old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """`image` with the patch pixels the engine changed (old → new) warped back into it."""
+    changed = (np.abs(new.astype(np.int16) - old.astype(np.int16)).max(axis=2) > 2)
+    if not changed.any():
+        return image
+    mask = cv2.dilate(changed.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(np.float32)
+    mask = cv2.GaussianBlur(mask, (5, 5), 1.0)
+    h, w = image.shape[:2]
+    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+    big = cv2.warpAffine(new, m, (w, h), flags=flags, borderMode=cv2.BORDER_REPLICATE)
+    alpha = cv2.warpAffine(mask, m, (w, h), flags=flags, borderValue=0.0)[..., None]
+    out = image.astype(np.float32) * (1.0 - alpha) + big.astype(np.float32) * alpha
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+
+
+def webcam(image: np.ndarray, face_px: float, rng: np.random.Generator) -> np.ndarray:
+    """A whole frame as a workshop webcam gives it: colour cast or dim warm light on everything,
+    often a 150–250 px face, motion blur, sensor noise, JPEG."""
+    out = image
+    if rng.random() < 0.7:
+        out = engine.random_light(rng).apply(out)
+    if rng.random() < 0.5 and face_px > 160:
+        f = float(rng.uniform(150, 250)) / face_px
+        if f < 1.0:
+            h, w = out.shape[:2]
+            out = cv2.resize(out, (max(32, round(w * f)), max(32, round(h * f))),
+                             interpolation=cv2.INTER_AREA)
+    if rng.random() < 0.3:
+        k = int(rng.integers(3, 8))
+        kern = np.zeros((k, k), np.float32)
+        kern[k // 2] = 1.0 / k
+        rot = cv2.getRotationMatrix2D(((k - 1) / 2, (k - 1) / 2), float(rng.uniform(0, 180)), 1.0)
+        kern = cv2.warpAffine(kern, rot, (k, k))
+        out = cv2.filter2D(out, -1, kern / max(float(kern.sum()), 1e-6))
+    if rng.random() < 0.5:
+        out = np.clip(out.astype(np.float32) + rng.normal(0, rng.uniform(1, 6), out.shape), 0,
+                      255).astype(np.uint8)
+    if rng.random() < 0.6:
+        _ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(25, 90))])
+        out = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    return out
+
+
+def samples(image: np.ndarray, face: FaceObservation, group: str, donors: list[engine.Tongue],
+            rng: np.random.Generator, n_out: int = 2) -> list[Sample]:
+    """Positives (straight out, corners, tips, odd colours) and hard negatives (the tongue kept
+    inside an open mouth, marks drawn near the lips) on one real negative face, none of whose
+    tongues come from its own person."""
+    others = [t for t in donors if t.group != group]
+    if not others:
+        return []
+    patch, px, skin, m = target_of(image, face)
+    mouth = engine.mouth_of(px)
+    face_px = float(face.width)
+    out: list[Sample] = []
+    jobs: list[tuple[str, str, float]] = []
+    for _ in range(n_out):
+        tip = rng.random() < 0.3
+        d = str(rng.choice(SIDES, p=[0.5, 0.25, 0.25]))
+        jobs.append(("tip" if tip else "out", d,
+                     float(rng.uniform(0.02, 0.3) if tip else rng.uniform(0.3, 1.0))))
+    if mouth.open_px >= 4.0:
+        jobs.append(("inside", "", 0.0))
+    if rng.random() < 0.5:
+        jobs.append(("marks", "", 0.0))
+    for kind, d, ext in jobs:
+        t = others[int(rng.integers(len(others)))]
+        if kind == "marks":
+            new: np.ndarray | None = engine.draw_marks(patch, px, rng)
+        else:
+            new = engine.transplant(patch, px, skin, t, rng, d or "center", ext,
+                                    inside=kind == "inside", unusual=rng.random() < 0.2)
+        if new is None:
+            continue
+        if kind in ("out", "tip") and rng.random() < 0.2:
+            new = engine.draw_marks(new, px, rng)  # marks on positives too: no mark decides
+        img = paste(image, m, patch, new)
+        direction = d
+        if rng.random() < 0.5:
+            img = img[:, ::-1].copy()
+            direction = MIRRORED[d]
+        img = webcam(img, face_px, rng)
+        out.append(Sample(img, int(kind in ("out", "tip")), kind, direction,
+                          t.group if kind != "marks" else ""))
+    return out
+
