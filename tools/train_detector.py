@@ -441,7 +441,9 @@ def engine_samples(dev: Path, items: list[Item], frame_stride: int, n_out: int,
     """The tongue-data engine's samples as whole frames (tools/tongue_data/fullframe.py): real
     tongues of other people laid into real negative faces, tongues kept inside open mouths and
     marks near the lips, each landmarked afresh; rows remember whose tongue they carry, so a
-    fold drops them when it holds out that person too."""
+    fold drops them when it holds out that person too. Each base face's random draw is seeded by
+    a hash of the engine's code, as the painted tongues' are: editing engine.py, fullframe.py or
+    pool.py re-draws every sample, and retraining then gives a different model."""
     import fullframe
 
     donors = engine_donors(dev)
