@@ -10,7 +10,8 @@ held tongue does not flicker and a single dropout does not end it. After an end,
 waits at least `min_off_s`.
 
 The bar is the person's own: the median log-odds of their recent readings while the tongue was in
-(`baseline_s`, after `baseline_warmup_s`) says how the detector reads this face at rest. A face it
+and the reading below the detector's bar (`baseline_s`, after `baseline_warmup_s`) says how the
+detector reads this face at rest. A face it
 reads as plainly "in" (median below `baseline_ref`) has its bar lowered by up to `baseline_lower`,
 so a weak but clear rise (a pale tongue at the corner of a lipsticked mouth) counts; a face it
 reads as borderline at rest (a child's pink mouth while talking) has it raised by up to
@@ -116,7 +117,7 @@ class GestureTracker:
         self._run_evidence = 0.0
         self._low_run = 0
         self._low_run_t: float | None = None
-        self._rest: deque[tuple[float, float]] = deque()  # (t, log-odds) while in, with a face
+        self._rest: deque[tuple[float, float]] = deque()  # (t, log-odds): in, a face, below 0
 
     @property
     def is_out(self) -> bool:
