@@ -243,11 +243,7 @@ def main() -> int:
     log(f"{len(real['y'])} real rows ({time.perf_counter() - t0:.0f}s)")
     rng = np.random.default_rng(args.seed)
 
-    pos = np.nonzero(real["y"] == 1)[0]
-    donors = engine_pool.cut_donors(
-        [(real["patch"][i], real["px"][i], real["skin"][i], real["group"][i],
-          DIRS[real["direction"][i]] if real["direction"][i] >= 0 else "", real["is_photo"][i])
-         for i in pos], stride=3)
+    donors = engine_pool.cut_donors(collect.tongue_rows(items, data), stride=3)
     neg = np.nonzero(real["y"] == 0)[0]
     neg = neg[real["is_photo"][neg] | (real["frame"][neg] % 6 == 0)]
     targets = [(real["patch"][i], real["px"][i], real["skin"][i], real["group"][i]) for i in neg]

@@ -425,15 +425,7 @@ def engine_donors(dev: Path) -> list:
     import pool as engine_pool
 
     items, data = collect.load(dev)
-    rows = []
-    for it in items:
-        d = data.get(it.path)
-        if d is None or d["y"].size == 0:
-            continue
-        for i in np.nonzero(d["y"] == 1)[0]:
-            rows.append((d["patch"][i], d["px"][i], d["skin"][i], it.group, it.direction,
-                         it.kind == "image"))
-    return engine_pool.cut_donors(rows, stride=3)
+    return engine_pool.cut_donors(collect.tongue_rows(items, data), stride=3)
 
 
 def engine_samples(dev: Path, items: list[Item], frame_stride: int, n_out: int,
@@ -849,12 +841,10 @@ def main() -> int:
     fit_logit = predict_logit(final, data["x"])
     fit_report = fit_summary(data, fit_logit, is_real, t_logit)
 
-    dsel = is_real & (data["kind"] == "image") & (data["y"] == 1) & np.isin(data["direction"],
-                                                                             SIDES)
     dreal, deng, dweight = direction_rows(data)
     dtrain = dreal | deng
     direction = fit_direction(data["x"][dtrain], data["direction"][dtrain], dweight[dtrain])
-    dir_report = direction_validation(data["x"][dsel], data["direction"][dsel])
+    dir_report = direction_validation(data["x"][dreal], data["direction"][dreal])
     dir_person = direction_by_person(data)
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -876,7 +866,7 @@ def main() -> int:
     log(f"wrote {args.out / 'model.json'} ({(args.out / 'model.json').stat().st_size} bytes)")
     shipped = load_detector(model_path=args.out / "model.json")
     fit_dir = []
-    for vec, lab in zip(data["x"][dsel], data["direction"][dsel], strict=True):
+    for vec, lab in zip(data["x"][dreal], data["direction"][dreal], strict=True):
         feats = mf.MouthFeatures(vec.astype(np.float32), None, 0.0, np.zeros((1, 1, 3), np.uint8))
         fit_dir.append(shipped.direction_of(feats)[1] == lab)
     print_tables(report, fit_report, t_logit)

@@ -145,6 +145,20 @@ def load(dev: Path) -> tuple[list[Item], dict[str, dict]]:
     return items, data
 
 
+def tongue_rows(items: list[Item], data: dict[str, dict]) -> list[tuple]:
+    """Every sure tongue-out face, in item then frame order, as `pool.cut_donors` takes them:
+    (patch, landmarks in patch pixels, skin Lab, person group, direction, is a photo)."""
+    rows = []
+    for it in items:
+        d = data.get(it.path)
+        if d is None or d["y"].size == 0:
+            continue
+        for i in np.nonzero(d["y"] == 1)[0]:
+            rows.append((d["patch"][i], d["px"][i], d["skin"][i], it.group, it.direction,
+                         it.kind == "image"))
+    return rows
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("dev", type=Path)

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from tongue_mirror.errors import UserError
-from tongue_mirror.io.frame_source import FrameSource, SourceInfo
+from tongue_mirror.io.frame_source import DescribedSource, SourceInfo
 from tongue_mirror.values import Frame
 
 # A capture that fails this many reads in a row is considered unplugged.
@@ -42,7 +42,7 @@ def opencv_capture(index: int) -> Capture:
         cv2.utils.logging.setLogLevel(previous)
 
 
-class CameraSource(FrameSource):
+class CameraSource(DescribedSource):
     """Camera `index`: a loop that must keep drawing calls `read(timeout)` and checks `stalled`.
 
     Iterating also works but waits as long as the camera is silent without being declared lost.
@@ -173,12 +173,6 @@ class CameraSource(FrameSource):
                 self._cond.notify_all()
 
     # -- reading ---------------------------------------------------------------------------
-    @property
-    def info(self) -> SourceInfo:
-        if self._info is None:
-            raise RuntimeError("CameraSource.info is only known after open()")
-        return self._info
-
     @property
     def is_alive(self) -> bool:
         """True while the capture thread runs and the camera has not been declared lost."""

@@ -69,3 +69,15 @@ class FrameSource(ABC):
     @abstractmethod
     def __iter__(self) -> Iterator[Frame]:
         """Frames in order, with increasing `t`."""
+
+
+class DescribedSource(FrameSource):
+    """A source that learns its SourceInfo when it opens (camera, video file, images)."""
+
+    _info: SourceInfo | None = None
+
+    @property
+    def info(self) -> SourceInfo:
+        if self._info is None:
+            raise RuntimeError(f"{type(self).__name__}.info is only known after open()")
+        return self._info

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from tongue_mirror.errors import UserError
-from tongue_mirror.io.frame_source import FrameSource, SourceInfo
+from tongue_mirror.io.frame_source import DescribedSource, SourceInfo
 from tongue_mirror.values import Frame
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"})
@@ -28,7 +28,7 @@ def read_image(path: Path) -> np.ndarray | None:
     return image
 
 
-class ImageSource(FrameSource):
+class ImageSource(DescribedSource):
     """A single image or every image in a folder (name order); frame i is shown at t = i / fps."""
 
     def __init__(self, path: str | Path, fps: float = 1.0) -> None:
@@ -68,12 +68,6 @@ class ImageSource(FrameSource):
 
     def close(self) -> None:
         self._first = None
-
-    @property
-    def info(self) -> SourceInfo:
-        if self._info is None:
-            raise RuntimeError("ImageSource.info is only known after open()")
-        return self._info
 
     def __iter__(self) -> Iterator[Frame]:
         if self._info is None:

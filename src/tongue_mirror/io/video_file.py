@@ -13,7 +13,7 @@ import numpy as np
 from av.error import FFmpegError
 
 from tongue_mirror.errors import UserError
-from tongue_mirror.io.frame_source import FrameSource, SourceInfo
+from tongue_mirror.io.frame_source import DescribedSource, SourceInfo
 from tongue_mirror.values import Frame
 
 _MAX_ERROR_MESSAGES = 20
@@ -51,7 +51,7 @@ def apply_display_matrix(image: np.ndarray, matrix: tuple[int, ...] | None) -> n
     return np.ascontiguousarray(out)
 
 
-class VideoFileSource(FrameSource):
+class VideoFileSource(DescribedSource):
     """A video file; after iterating, `lost_frames`, `decode_errors`, `errors` say what was lost.
 
     Timestamps: `Frame.t` is seconds since the first decoded frame (its presentation time minus
@@ -119,12 +119,6 @@ class VideoFileSource(FrameSource):
             self._container.close()
         self._container = self._stream = None
         self._frames = None
-
-    @property
-    def info(self) -> SourceInfo:
-        if self._info is None:
-            raise RuntimeError("VideoFileSource.info is only known after open()")
-        return self._info
 
     @property
     def lost_frames(self) -> int:
