@@ -8,7 +8,13 @@ import pytest
 from mouth_fixtures import TONGUE, face_of, make_face, render
 
 from tongue_mirror import landmarks as lm
-from tongue_mirror.core.detector.features import FEATURE_NAMES, PatchConfig, extract
+from tongue_mirror.core.detector.features import (
+    FEATURE_NAMES,
+    PatchConfig,
+    extract,
+    patch_affine,
+    warp_patch,
+)
 
 
 def feat(vec: np.ndarray, name: str) -> float:
@@ -52,6 +58,15 @@ def test_features_invariant_to_roll_scale_and_position(roll, scale, shift):
     got = extract(render(pts, True), face_of(pts)).vector
     for name in ("below_red", "lowlip_red", "open_h", "mouth_w", "lip_chin"):
         assert feat(got, name) == pytest.approx(feat(ref, name), abs=0.08), name
+
+
+@pytest.mark.parametrize(("roll", "scale"), [(0.0, 1.0), (25.0, 0.7)])
+def test_the_public_patch_affine_warps_the_patch_extract_reads(roll, scale):
+    """Training tools paste into the patch through patch_affine: it must be extract's own."""
+    pts = make_face(roll, scale, (10, -5))
+    img = render(pts, True)
+    got = warp_patch(img, patch_affine(pts), PatchConfig())
+    assert np.array_equal(got, extract(img, face_of(pts)).patch)
 
 
 def test_direction_points_down_for_a_tongue_below_and_follows_a_side_tongue():

@@ -55,21 +55,11 @@ def read_manifest(dev: Path) -> list[Item]:
     return items
 
 
-def patch_matrix(face: FaceObservation) -> np.ndarray:
-    """The image → patch affine `features.extract` uses (same formula, public inputs)."""
-    mc, u, v, d = mf.face_frame(np.asarray(face.landmarks, dtype=np.float64))
-    px, py = CFG.px_per_unit
-    sx, sy = px / d, py / d
-    cx, cy = -CFG.x_range[0] * px, -CFG.y_range[0] * py
-    return np.array([[sx * u[0], sx * u[1], cx - sx * float(u @ mc)],
-                     [sy * v[0], sy * v[1], cy - sy * float(v @ mc)]])
-
-
 def describe(image: np.ndarray, face: FaceObservation) -> dict:
     """What the engine keeps of one face in one frame."""
     feats = mf.extract(image, face, CFG)
     pts = np.asarray(face.landmarks, dtype=np.float64)
-    m = patch_matrix(face)
+    m = mf.patch_affine(pts, CFG)
     _mc, _u, _v, d = mf.face_frame(pts)
     return {"patch": feats.patch, "x": feats.vector, "px": (pts[:, :2] @ m[:, :2].T + m[:, 2]
                                                              ).astype(np.float32),

@@ -289,6 +289,29 @@ def random_light(rng: np.random.Generator) -> Light:
     return Light((float(g[0]), float(g[1]), float(g[2])), float(rng.uniform(0.8, 1.25)))
 
 
+def motion_blur(image: np.ndarray, rng: np.random.Generator, max_len: int) -> np.ndarray:
+    """A straight smear 3..max_len pixels long at a random angle: a head moving in one frame."""
+    k = int(rng.integers(3, max_len + 1))
+    kern = np.zeros((k, k), np.float32)
+    kern[k // 2] = 1.0 / k
+    rot = cv2.getRotationMatrix2D(((k - 1) / 2, (k - 1) / 2), float(rng.uniform(0, 180)), 1.0)
+    kern = cv2.warpAffine(kern, rot, (k, k))
+    return cv2.filter2D(image, -1, kern / max(float(kern.sum()), 1e-6))
+
+
+def sensor_noise(image: np.ndarray, rng: np.random.Generator, max_sigma: float) -> np.ndarray:
+    """Gaussian noise of a random strength up to max_sigma grey levels: a small sensor in dim
+    light."""
+    return np.clip(image.astype(np.float32) + rng.normal(0, rng.uniform(1, max_sigma),
+                                                          image.shape), 0, 255).astype(np.uint8)
+
+
+def jpeg(image: np.ndarray, rng: np.random.Generator, quality: tuple[int, int]) -> np.ndarray:
+    """A JPEG round trip at a random quality in [lo, hi): block and ringing artefacts."""
+    _ok, buf = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(*quality))])
+    return cv2.imdecode(buf, cv2.IMREAD_COLOR)
+
+
 def degrade(patch: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Small face, motion blur, sensor noise, JPEG: what a workshop webcam does to the mouth."""
     out = patch
@@ -298,16 +321,9 @@ def degrade(patch: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         out = cv2.resize(cv2.resize(out, (n, n), interpolation=cv2.INTER_AREA), (SIZE, SIZE),
                          interpolation=cv2.INTER_LINEAR)
     if rng.random() < 0.3:
-        k = int(rng.integers(3, 7))
-        kern = np.zeros((k, k), np.float32)
-        kern[k // 2] = 1.0 / k
-        rot = cv2.getRotationMatrix2D(((k - 1) / 2, (k - 1) / 2), rng.uniform(0, 180), 1.0)
-        kern = cv2.warpAffine(kern, rot, (k, k))
-        out = cv2.filter2D(out, -1, kern / max(kern.sum(), 1e-6))
+        out = motion_blur(out, rng, max_len=6)
     if rng.random() < 0.6:
-        out = np.clip(out.astype(np.float32) + rng.normal(0, rng.uniform(1, 7), out.shape), 0,
-                      255).astype(np.uint8)
+        out = sensor_noise(out, rng, max_sigma=7)
     if rng.random() < 0.6:
-        _ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(20, 85))])
-        out = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+        out = jpeg(out, rng, quality=(20, 85))
     return out

@@ -36,21 +36,11 @@ class Sample:
     donor: str  # person group of the tongue ("" none)
 
 
-def patch_matrix(face: FaceObservation) -> np.ndarray:
-    """Image → patch affine, as `features.extract` builds it."""
-    mc, u, v, d = mf.face_frame(np.asarray(face.landmarks, dtype=np.float64))
-    px, py = CFG.px_per_unit
-    sx, sy = px / d, py / d
-    cx, cy = -CFG.x_range[0] * px, -CFG.y_range[0] * py
-    return np.array([[sx * u[0], sx * u[1], cx - sx * float(u @ mc)],
-                     [sy * v[0], sy * v[1], cy - sy * float(v @ mc)]])
-
-
 def target_of(image: np.ndarray, face: FaceObservation) -> tuple[np.ndarray, np.ndarray,
                                                                  np.ndarray, np.ndarray]:
     """(patch, landmarks in patch pixels, cheek skin Lab, image → patch affine) of one face."""
-    m = patch_matrix(face)
     pts = np.asarray(face.landmarks, dtype=np.float64)
+    m = mf.patch_affine(pts, CFG)
     _mc, _u, _v, d = mf.face_frame(pts)
     patch = mf.warp_patch(image, m, CFG)
     px = (pts[:, :2] @ m[:, :2].T + m[:, 2]).astype(np.float32)
@@ -85,18 +75,11 @@ def webcam(image: np.ndarray, face_px: float, rng: np.random.Generator) -> np.nd
             out = cv2.resize(out, (max(32, round(w * f)), max(32, round(h * f))),
                              interpolation=cv2.INTER_AREA)
     if rng.random() < 0.3:
-        k = int(rng.integers(3, 8))
-        kern = np.zeros((k, k), np.float32)
-        kern[k // 2] = 1.0 / k
-        rot = cv2.getRotationMatrix2D(((k - 1) / 2, (k - 1) / 2), float(rng.uniform(0, 180)), 1.0)
-        kern = cv2.warpAffine(kern, rot, (k, k))
-        out = cv2.filter2D(out, -1, kern / max(float(kern.sum()), 1e-6))
+        out = engine.motion_blur(out, rng, max_len=7)
     if rng.random() < 0.5:
-        out = np.clip(out.astype(np.float32) + rng.normal(0, rng.uniform(1, 6), out.shape), 0,
-                      255).astype(np.uint8)
+        out = engine.sensor_noise(out, rng, max_sigma=6)
     if rng.random() < 0.6:
-        _ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(25, 90))])
-        out = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+        out = engine.jpeg(out, rng, quality=(25, 90))
     return out
 
 

@@ -133,6 +133,13 @@ def face_frame(pts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, flo
     return np.array([mcx, mcy]), np.array([ux, uy]), np.array([vx, vy]), d
 
 
+def patch_affine(pts: np.ndarray, cfg: PatchConfig = PatchConfig()) -> np.ndarray:
+    """The image → patch affine `extract` warps with, from a face's landmarks (training tools
+    paste into and sample from the same patch)."""
+    mc, u, v, d = face_frame(np.asarray(pts, dtype=np.float64))
+    return _patch_matrix(mc, u, v, d, cfg)
+
+
 def _patch_matrix(mc: np.ndarray, u: np.ndarray, v: np.ndarray, d: float,
                   cfg: PatchConfig) -> np.ndarray:
     """2×3 affine: image pixels → patch pixels."""
