@@ -14,7 +14,9 @@ come from evaluation.metrics, as `tongue-mirror eval`'s do.
 
 The shipped model is gradient-boosted trees (scikit-learn here; exported as padded arrays that
 tongue_detector.TreeEnsemble walks in numpy), chosen over logistic regression and a small MLP on
-held-out strangers: see TREE_DEPTH. `--model logistic` reproduces the earlier model.
+held-out strangers: see TREE_DEPTH. `--model logistic` reproduces the earlier model. With the
+tongue-data engine's samples, one tree model is fitted per engine draw (`--engine-draws`) in every
+fold and in the shipped fit, and their trees are averaged into one ensemble (`fit_draws`).
 """
 
 from __future__ import annotations
@@ -429,13 +431,13 @@ def engine_donors(dev: Path) -> list:
 
 
 def engine_samples(dev: Path, items: list[Item], frame_stride: int, n_out: int,
-                   cache: Path) -> Samples:
+                   cache: Path, seed: int = SEED, draw: int = 0) -> Samples:
     """The tongue-data engine's samples as whole frames (tools/tongue_data/fullframe.py): real
     tongues of other people laid into real negative faces, tongues kept inside open mouths and
     marks near the lips, each landmarked afresh; rows remember whose tongue they carry, so a
     fold drops them when it holds out that person too. Each base face's random draw is seeded by
-    a hash of the engine's code, as the painted tongues' are: editing engine.py, fullframe.py or
-    pool.py re-draws every sample, and retraining then gives a different model."""
+    (seed, draw, face, n_out) alone, so `draw` k is the same samples however the engine's code
+    is laid out; the cache is keyed by the code as well, so a changed engine re-renders them."""
     import fullframe
 
     donors = engine_donors(dev)
@@ -450,7 +452,8 @@ def engine_samples(dev: Path, items: list[Item], frame_stride: int, n_out: int,
         for it, source, img, face in synth_bases(items, frame_stride):
             if label_of(it) == "tongue_out" or _is_gray(img):
                 continue
-            key = hashlib.sha1(code + f"{SEED}:{source}:{n_out}".encode()).hexdigest()[:16]
+            what = f"{seed}:{draw}:{source}:{n_out}".encode()
+            key = hashlib.sha1(code + what).hexdigest()[:16]
             meta = sdir / f"{key}.npz"
             if not meta.is_file():
                 crop, pts = _face_crop(img, face)
@@ -458,7 +461,7 @@ def engine_samples(dev: Path, items: list[Item], frame_stride: int, n_out: int,
                                     [face.blendshape(n) for n in sorted(face.blendshapes)],
                                     (face.yaw, face.pitch, face.roll),
                                     (crop.shape[1], crop.shape[0]))
-                rng = np.random.default_rng(int(key[:8], 16))
+                rng = np.random.default_rng(int(hashlib.sha1(what).hexdigest()[:8], 16))
                 got = fullframe.samples(crop, base, group_of(it), donors, rng, n_out)
                 rec: dict[str, list] = {k: [] for k in ("found", "label", "kind", "direction",
                                                         "donor", "landmarks", "bs", "ypr")}
@@ -559,16 +562,25 @@ def padded_trees(clf) -> TreeEnsemble:
     return TreeEnsemble(feature, threshold, leaf, float(np.ravel(clf._baseline_prediction)[0]))
 
 
-def fit_model(x, y, w, kind: str, seed: int, c: float = 0.1):
-    """Standardise, then fit (sklearn only here, at training time); NOT_EVIDENCE get weight 0."""
+def standardisation(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and scale of the training rows, with NOT_EVIDENCE columns read as 0."""
+    x = x.copy()
+    x[:, [mf.FEATURE_NAMES.index(n) for n in NOT_EVIDENCE]] = 0.0
+    scale = x.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    return x.mean(axis=0), scale
+
+
+def fit_model(x, y, w, kind: str, seed: int, c: float = 0.1,
+              standard: tuple[np.ndarray, np.ndarray] | None = None):
+    """Standardise (by `standard` if given), then fit (sklearn only here, at training time);
+    NOT_EVIDENCE get weight 0."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.neural_network import MLPClassifier
 
     x = x.copy()
     x[:, [mf.FEATURE_NAMES.index(n) for n in NOT_EVIDENCE]] = 0.0
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale < 1e-6] = 1.0
+    mean, scale = standard if standard is not None else standardisation(x)
     z = (x - mean) / scale
     pos = w[y == 1].sum()
     neg = w[y == 0].sum()
@@ -596,6 +608,29 @@ def fit_model(x, y, w, kind: str, seed: int, c: float = 0.1):
         model = {"type": "mlp", "W1": clf.coefs_[0].tolist(), "b1": clf.intercepts_[0].tolist(),
                  "w2": clf.coefs_[1][:, 0].tolist(), "b2": float(clf.intercepts_[1][0])}
     return {"mean": mean.tolist(), "scale": scale.tolist(), "model": model}
+
+
+def fit_draws(x, y, w, draw: np.ndarray, kind: str, seed: int, c: float = 0.1) -> dict:
+    """One model per engine draw (rows with draw −1 are in every one, draw k's engine rows in
+    the k-th), their trees merged into one ensemble that averages their decision values.
+
+    A single draw's false activations on held-out people moved between 1.0 and 3.0 per minute
+    with nothing but the random draw changed: averaging draws keeps what they agree on."""
+    draws = sorted({int(k) for k in draw if k >= 0})
+    if len(draws) <= 1:
+        return fit_model(x, y, w, kind, seed, c)
+    if kind != "trees":
+        raise ValueError("several engine draws are averaged only for --model trees")
+    standard = standardisation(x)
+    fits = [fit_model(x[sel], y[sel], w[sel], kind, seed, c, standard)
+            for sel in ((draw < 0) | (draw == k) for k in draws)]
+    trees = [TreeEnsemble.from_dict(f["model"]) for f in fits]
+    merged = TreeEnsemble(np.concatenate([t.feature for t in trees]),
+                          np.concatenate([t.threshold for t in trees]),
+                          np.concatenate([t.leaf for t in trees]) / len(trees),
+                          float(np.mean([t.base for t in trees])))
+    return {"mean": standard[0].tolist(), "scale": standard[1].tolist(),
+            "model": merged.to_dict()}
 
 
 SIDES = ("center", "left", "right")
@@ -752,6 +787,9 @@ def main() -> int:
                     help="tongue-outs per base face from the tongue-data engine, pasted into the"
                     " whole frame (0 = no engine samples; each face also gets a tongue-inside and"
                     " sometimes a marked-lips hard negative)")
+    ap.add_argument("--engine-draws", type=int, default=3,
+                    help="independent draws of the engine's samples; one tree model is fitted per"
+                    " draw and their trees averaged into the shipped model")
     ap.add_argument("--engine-stride", type=int, default=15,
                     help="every n-th frame of a negative clip is an engine base face")
     ap.add_argument("--no-synth", action="store_true")
@@ -791,12 +829,16 @@ def main() -> int:
     else:
         syn = synthetic_samples(items, args.synth_stride, args.synth_per_face,
                                 args.cache, args.synth2_per_face).arrays()
+    syn["draw"] = np.full(len(syn["y"]), -1)
     if args.engine_per_face > 0 and not args.no_synth:
-        eng = engine_samples(args.data, items, args.engine_stride, args.engine_per_face,
-                             args.cache).arrays()
-        syn = {k: np.concatenate([syn[k], eng[k]]) for k in syn}
+        for k in range(args.engine_draws):
+            eng = engine_samples(args.data, items, args.engine_stride, args.engine_per_face,
+                                 args.cache, args.seed, k).arrays()
+            eng["draw"] = np.full(len(eng["y"]), k)
+            syn = {key: np.concatenate([syn[key], eng[key]]) for key in syn}
     log(f"synthetic+augmented samples: {len(syn['y'])} ({time.perf_counter() - t0:.0f}s)")
     real.setdefault("donor", np.full(len(real["y"]), "", dtype=str))
+    real["draw"] = np.full(len(real["y"]), -1)
     data = {k: np.concatenate([real[k], syn[k]]) if len(syn["y"]) else real[k] for k in real}
     data["group"] = regroup(items, data["source"])
     is_real = np.isin(data["kind"], ("image", "frame"))
@@ -817,8 +859,8 @@ def main() -> int:
     for k, fold in enumerate(folds):
         test = np.isin(data["group"], fold)
         train = ~test & trainable & ~np.isin(data["donor"], fold)  # no held-out tongue either
-        params = fit_model(data["x"][train], data["y"][train], data["weight"][train], args.model,
-                           args.seed, args.C)
+        params = fit_draws(data["x"][train], data["y"][train], data["weight"][train],
+                           data["draw"][train], args.model, args.seed, args.C)
         fold_params.update(dict.fromkeys(fold, params))
         log(f"fold {k + 1}/{len(folds)} ({', '.join(fold)[:60]}) ({time.perf_counter() - t0:.0f}s)")
         sel = test & is_real
@@ -836,8 +878,8 @@ def main() -> int:
     log(f"held-out clips scored through the gesture tracker ({time.perf_counter() - t0:.0f}s)")
     log(f"held-out person-macro recall {report['overall']['person_recall_macro']:.3f}")
 
-    final = fit_model(data["x"][trainable], data["y"][trainable], data["weight"][trainable],
-                      args.model, args.seed, args.C)
+    final = fit_draws(data["x"][trainable], data["y"][trainable], data["weight"][trainable],
+                      data["draw"][trainable], args.model, args.seed, args.C)
     fit_logit = predict_logit(final, data["x"])
     fit_report = fit_summary(data, fit_logit, is_real, t_logit)
 
@@ -854,7 +896,8 @@ def main() -> int:
         "offset": t_logit,
         "gain": gain,
         "direction": direction,
-        "info": {"seed": args.seed, "model": args.model, "threshold_rule":
+        "info": {"seed": args.seed, "model": args.model, "engine_draws": args.engine_draws,
+                 "threshold_rule":
                  "max F1 on leave-people-out predictions of real items",
                  "n_real": int(is_real.sum()), "n_synthetic": int((~is_real).sum()),
                  "heldout": report["overall"], "heldout_gestures": report["gestures"],
@@ -1039,15 +1082,20 @@ def person_report(items: list[Item], data, oof, scored, t_logit: float, gain: fl
         if neg:
             row["negatives"] = negatives_section(neg)
     if readings is not None:
-        save_readings(kept, readings)
+        save_readings(kept, readings, {
+            "oof": oof[scored], "t_logit": np.array(t_logit),
+            **{f"row_{k}": data[k][scored] for k in ("y", "group", "kind", "source", "weight")}})
     return {"people": people, "mixed": video_section(mixed),
             "negatives": negatives_section(negative)}
 
 
-def save_readings(kept: dict[str, tuple[VideoResult, np.ndarray]], path: Path) -> None:
+def save_readings(kept: dict[str, tuple[VideoResult, np.ndarray]], path: Path,
+                  rows: dict[str, np.ndarray]) -> None:
     """Held-out per-frame readings of every clip (name, t, index, probability, extension,
-    face_found), so gesture rules can be replayed on strangers without refitting."""
-    arrays: dict[str, np.ndarray] = {"names": np.array(list(kept))}
+    face_found), so gesture rules can be replayed on strangers without refitting; and every
+    scored real row's held-out decision value with its label, person, kind, source and weight,
+    so threshold rules can be compared the same way."""
+    arrays: dict[str, np.ndarray] = {"names": np.array(list(kept)), **rows}
     for k, (r, extension) in enumerate(kept.values()):
         arrays.update({f"t{k}": r.t, f"index{k}": r.index, f"p{k}": r.probability,
                        f"ext{k}": extension, f"face{k}": r.face_found, f"fps{k}": np.array(r.fps)})

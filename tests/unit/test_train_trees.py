@@ -46,6 +46,32 @@ def test_padded_trees_reproduce_scikit_learn(train):
     assert trees.decision(probe[7]) == pytest.approx(clf.decision_function(probe[7:8])[0])
 
 
+def test_engine_draws_are_averaged_into_one_tree_ensemble(train):
+    """fit_draws: draw k's model sees the shared rows and draw k's rows only, and the merged
+    ensemble's decision is the mean of the per-draw models' decisions."""
+    rng = np.random.default_rng(5)
+    n, f = 300, len(train.mf.FEATURE_NAMES)
+    x = rng.normal(size=(3 * n, f))
+    y = (x[:, 0] > 0).astype(int)
+    y[n:2 * n] = (x[n:2 * n, 1] > 0)  # draw 0 teaches feature 1, draw 1 feature 2
+    y[2 * n:] = (x[2 * n:, 2] > 0)
+    draw = np.repeat([-1, 0, 1], n)
+    w = np.ones(3 * n)
+    merged = train.fit_draws(x, y, w, draw, "trees", 0)
+    standard = train.standardisation(x)
+    parts = [train.fit_model(x[sel], y[sel], w[sel], "trees", 0, standard=standard)
+             for sel in (draw != 1, draw != 0)]
+    probe = rng.normal(size=(50, f))
+    each = np.array([train.predict_logit(p, probe) for p in parts])
+    assert np.allclose(train.predict_logit(merged, probe), each.mean(axis=0), atol=1e-9)
+    assert not np.allclose(each[0], each[1], atol=0.1)  # the draws really differ
+    assert len(merged["model"]["leaf"]) == 2 * len(parts[0]["model"]["leaf"])
+    # One draw (or none) is the plain model.
+    one = train.fit_draws(x[:2 * n], y[:2 * n], w[:2 * n], draw[:2 * n], "trees", 0)
+    plain = train.fit_model(x[:2 * n], y[:2 * n], w[:2 * n], "trees", 0)
+    assert np.allclose(train.predict_logit(one, probe), train.predict_logit(plain, probe))
+
+
 def test_held_out_probabilities_go_through_the_real_gesture_tracker(train):
     p = np.array([0.0] * 5 + [0.9] * 10 + [0.0] * 5 + [0.55, 0.6])
     state, starts = train.track_gestures(np.arange(len(p)), p, 30.0)
