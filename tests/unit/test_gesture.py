@@ -28,7 +28,7 @@ def run(probs, config=None, fps=30.0, dts=None, face=False, tracker=None):
 
 def test_start_is_emitted_on_the_confirming_frame_not_back_dated():
     probs = [0.0] * 10 + [0.9] * 20 + [0.0] * 10
-    states, events = run(probs, GestureConfig(confirm_frames=2, release_frames=2))
+    states, events = run(probs, GestureConfig(confirm_frames=2, release_s=2 / 30))
     starts = [e for e in events if e.event == TONGUE_OUT_START]
     assert [e.frame for e in starts] == [11]  # evidence from frame 10, confirmed at 11
     assert starts[0].t == pytest.approx(11 / 30)
@@ -56,9 +56,9 @@ def test_a_weak_flicker_just_above_the_bar_starts_nothing():
 
 
 def test_sustained_moderate_evidence_starts_once_it_adds_up():
-    """p = 0.6 has log-odds 0.405: the default 2.0 is reached on the fifth frame of the run."""
-    _, events = run([0.0] * 5 + [0.6] * 10 + [0.0] * 10)
-    assert [e.frame for e in events if e.event == TONGUE_OUT_START] == [9]
+    """p = 0.6 has log-odds 0.405: the default 4.0 is reached on the tenth frame of the run."""
+    _, events = run([0.0] * 5 + [0.6] * 12 + [0.0] * 10)
+    assert [e.frame for e in events if e.event == TONGUE_OUT_START] == [14]
     _, events = run([0.0] * 5 + [0.6] * 10 + [0.0] * 10, GestureConfig(min_evidence=0.0))
     assert [e.frame for e in events if e.event == TONGUE_OUT_START] == [6]
 
@@ -85,12 +85,30 @@ def test_hysteresis_holds_between_thresholds():
 
 
 def test_min_on_holds_a_short_gesture_and_min_off_delays_the_next():
-    cfg = GestureConfig(min_on_s=0.5, min_off_s=0.5, release_frames=1)
+    cfg = GestureConfig(min_on_s=0.5, min_off_s=0.5, release_s=0.1)
     probs = [0.9] * 3 + [0.0] * 30 + [0.9] * 40
     _, events = run(probs, cfg, fps=10.0)
     start1, end1, start2 = events
     assert end1.t - start1.t >= 0.5 - 1e-9
     assert start2.t - end1.t >= 0.5 - 1e-9
+
+
+@pytest.mark.parametrize(("fps", "low_frames"), [(30.0, 3), (29.0, 3), (25.0, 3), (12.0, 2),
+                                                 (11.1, 2), (60.0, 6)])
+def test_the_release_lasts_the_same_time_at_any_frame_rate(fps, low_frames):
+    """The default release is 100 ms of low frames, each counted until the next frame: three at
+    30 fps as before, but two (not a fixed three, 250 ms) at a 12 fps webcam's."""
+    n_high = round(0.6 * fps)
+    probs = [0.0] * 3 + [0.95] * n_high + [0.0] * 10
+    _, events = run(probs, GestureConfig(), fps=fps)
+    ends = [e for e in events if e.event == TONGUE_OUT_END]
+    assert [e.frame for e in ends] == [3 + n_high + low_frames - 1]
+
+
+def test_a_dip_shorter_than_the_release_does_not_end_the_gesture():
+    probs = [0.0] * 3 + [0.95] * 20 + [0.0] * 2 + [0.95] * 20 + [0.0] * 5
+    _, events = run(probs, GestureConfig(), fps=30.0)  # two low frames: 67 ms < 100 ms
+    assert [e.event for e in events] == [TONGUE_OUT_START, TONGUE_OUT_END]
 
 
 def test_smoothing_is_time_based():
@@ -133,7 +151,8 @@ def test_nan_probability_is_treated_as_no_evidence():
     {"on_threshold": 1.5},
     {"off_threshold": -0.1},
     {"confirm_frames": 1},
-    {"release_frames": 0},
+    {"release_s": -0.1},
+    {"release_s": float("nan")},
     {"min_on_s": -1.0},
     {"min_off_s": float("nan")},
     {"smoothing_s": -0.1},
@@ -157,7 +176,7 @@ configs = st.builds(
     on_threshold=st.floats(0.3, 0.95),
     off_threshold=st.floats(0.0, 0.29),
     confirm_frames=st.integers(2, 5),
-    release_frames=st.integers(1, 5),
+    release_s=st.floats(0.0, 0.2),
     min_on_s=st.floats(0.0, 1.0),
     min_off_s=st.floats(0.0, 1.0),
     smoothing_s=st.sampled_from([0.0, 0.02, 0.1, 0.5]),
@@ -231,7 +250,7 @@ def test_with_instant_starts_a_spike_below_the_instant_threshold_starts_nothing(
 @settings(max_examples=100, deadline=None, derandomize=True)
 @given(st.integers(2, 4), st.lists(st.integers(4, 60), min_size=1, max_size=10))
 def test_held_gesture_with_isolated_dropouts_gives_one_start(confirm, segment_lengths):
-    cfg = GestureConfig(confirm_frames=confirm, release_frames=2)
+    cfg = GestureConfig(confirm_frames=confirm, release_s=2 / 30)
     probs = [0.0] * 5
     for n in segment_lengths:
         probs += [0.95] * n + [0.0]  # one dropout frame between held segments
