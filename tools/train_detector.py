@@ -615,7 +615,7 @@ def fit_draws(x, y, w, draw: np.ndarray, kind: str, seed: int, c: float = 0.1) -
     the k-th), their trees merged into one ensemble that averages their decision values.
 
     A single draw's false activations on held-out people moved between 1.0 and 3.0 per minute
-    with nothing but the random draw changed: averaging draws keeps what they agree on."""
+    over three trainings that differed mainly in the draw: averaging keeps what draws agree on."""
     draws = sorted({int(k) for k in draw if k >= 0})
     if len(draws) <= 1:
         return fit_model(x, y, w, kind, seed, c)
