@@ -813,6 +813,10 @@ def main() -> int:
     ap.add_argument("--synth-weight", type=float, default=0.5,
                     help="weight of each synthetic/augmented row relative to a real photo")
     args = ap.parse_args()
+    if args.engine_draws < 1:
+        print("error: --engine-draws must be at least 1 (--engine-per-face 0 turns the engine off)",
+              file=sys.stderr)
+        return 2
     if not (args.data / "manifest.csv").is_file():
         print(f"no dev data at {args.data}: nothing to train on", file=sys.stderr)
         return 2
