@@ -562,10 +562,15 @@ def padded_trees(clf) -> TreeEnsemble:
     return TreeEnsemble(feature, threshold, leaf, float(np.ravel(clf._baseline_prediction)[0]))
 
 
-def standardisation(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and scale of the training rows, with NOT_EVIDENCE columns read as 0."""
+def evidence_only(x: np.ndarray) -> np.ndarray:
+    """A copy of the rows with the NOT_EVIDENCE columns set to 0."""
     x = x.copy()
     x[:, [mf.FEATURE_NAMES.index(n) for n in NOT_EVIDENCE]] = 0.0
+    return x
+
+
+def standardisation(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and scale of training rows already passed through `evidence_only`."""
     scale = x.std(axis=0)
     scale[scale < 1e-6] = 1.0
     return x.mean(axis=0), scale
@@ -578,8 +583,7 @@ def fit_model(x, y, w, kind: str, seed: int, c: float = 0.1,
     from sklearn.linear_model import LogisticRegression
     from sklearn.neural_network import MLPClassifier
 
-    x = x.copy()
-    x[:, [mf.FEATURE_NAMES.index(n) for n in NOT_EVIDENCE]] = 0.0
+    x = evidence_only(x)
     mean, scale = standard if standard is not None else standardisation(x)
     z = (x - mean) / scale
     pos = w[y == 1].sum()
@@ -621,7 +625,7 @@ def fit_draws(x, y, w, draw: np.ndarray, kind: str, seed: int, c: float = 0.1) -
         return fit_model(x, y, w, kind, seed, c)
     if kind != "trees":
         raise ValueError("several engine draws are averaged only for --model trees")
-    standard = standardisation(x)
+    standard = standardisation(evidence_only(x))
     fits = [fit_model(x[sel], y[sel], w[sel], kind, seed, c, standard)
             for sel in ((draw < 0) | (draw == k) for k in draws)]
     trees = [TreeEnsemble.from_dict(f["model"]) for f in fits]
@@ -841,7 +845,6 @@ def main() -> int:
             eng["draw"] = np.full(len(eng["y"]), k)
             syn = {key: np.concatenate([syn[key], eng[key]]) for key in syn}
     log(f"synthetic+augmented samples: {len(syn['y'])} ({time.perf_counter() - t0:.0f}s)")
-    real.setdefault("donor", np.full(len(real["y"]), "", dtype=str))
     real["draw"] = np.full(len(real["y"]), -1)
     data = {k: np.concatenate([real[k], syn[k]]) if len(syn["y"]) else real[k] for k in real}
     data["group"] = regroup(items, data["source"])

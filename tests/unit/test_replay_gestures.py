@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from tool_module import load_tool
 
-TOOL = Path(__file__).resolve().parents[2] / "tools" / "replay_gestures.py"
 FPS = 30.0
 
 
 @pytest.fixture(scope="module")
 def tool():
-    spec = importlib.util.spec_from_file_location("replay_gestures", TOOL)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("replay_gestures")
 
 
 @pytest.fixture

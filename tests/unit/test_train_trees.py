@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
+from tool_module import load_tool
 
 pytest.importorskip("sklearn")
-TOOL = Path(__file__).resolve().parents[2] / "tools" / "train_detector.py"
 
 
 @pytest.fixture(scope="module")
 def train():
     """The training script as a module, loaded from its file (tools/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("train_detector", TOOL)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("train_detector")
 
 
 def test_training_scores_with_evals_metrics(train):
@@ -58,7 +50,7 @@ def test_engine_draws_are_averaged_into_one_tree_ensemble(train):
     draw = np.repeat([-1, 0, 1], n)
     w = np.ones(3 * n)
     merged = train.fit_draws(x, y, w, draw, "trees", 0)
-    standard = train.standardisation(x)
+    standard = train.standardisation(train.evidence_only(x))
     parts = [train.fit_model(x[sel], y[sel], w[sel], "trees", 0, standard=standard)
              for sel in (draw != 1, draw != 0)]
     probe = rng.normal(size=(50, f))

@@ -55,15 +55,22 @@ def read_manifest(dev: Path) -> list[Item]:
     return items
 
 
+def patch_geometry(image: np.ndarray, face: FaceObservation
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(landmarks in patch pixels, cheek skin Lab, image → patch affine) of one face: where the
+    engine lays a tongue, and against which skin."""
+    pts = np.asarray(face.landmarks, dtype=np.float64)
+    m = mf.patch_affine(pts, CFG)
+    d = mf.face_frame(pts)[3]
+    px = (pts[:, :2] @ m[:, :2].T + m[:, 2]).astype(np.float32)
+    return px, mf.cheek_lab(image, pts, d, CFG).astype(np.float32), m
+
+
 def describe(image: np.ndarray, face: FaceObservation) -> dict:
     """What the engine keeps of one face in one frame."""
     feats = mf.extract(image, face, CFG)
-    pts = np.asarray(face.landmarks, dtype=np.float64)
-    m = mf.patch_affine(pts, CFG)
-    _mc, _u, _v, d = mf.face_frame(pts)
-    return {"patch": feats.patch, "x": feats.vector, "px": (pts[:, :2] @ m[:, :2].T + m[:, 2]
-                                                             ).astype(np.float32),
-            "skin": mf.cheek_lab(image, pts, d, CFG).astype(np.float32),
+    px, skin, _m = patch_geometry(image, face)
+    return {"patch": feats.patch, "x": feats.vector, "px": px, "skin": skin,
             "face_px": np.float32(face.width)}
 
 

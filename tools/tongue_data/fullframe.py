@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import collect
 import cv2
 import engine
 import numpy as np
@@ -39,12 +40,8 @@ class Sample:
 def target_of(image: np.ndarray, face: FaceObservation) -> tuple[np.ndarray, np.ndarray,
                                                                  np.ndarray, np.ndarray]:
     """(patch, landmarks in patch pixels, cheek skin Lab, image → patch affine) of one face."""
-    pts = np.asarray(face.landmarks, dtype=np.float64)
-    m = mf.patch_affine(pts, CFG)
-    _mc, _u, _v, d = mf.face_frame(pts)
-    patch = mf.warp_patch(image, m, CFG)
-    px = (pts[:, :2] @ m[:, :2].T + m[:, 2]).astype(np.float32)
-    return patch, px, mf.cheek_lab(image, pts, d, CFG).astype(np.float32), m
+    px, skin, m = collect.patch_geometry(image, face)
+    return mf.warp_patch(image, m, CFG), px, skin, m
 
 
 def paste(image: np.ndarray, m: np.ndarray, old: np.ndarray, new: np.ndarray) -> np.ndarray:

@@ -119,8 +119,9 @@ class GestureTracker:
         self._high_run = 0
         self._high_run_t: float | None = None
         self._run_evidence = 0.0
-        self._low_run = 0
-        self._low_since: float | None = None  # the last frame before the low run, or its first
+        # The last frame before the current run of low frames (or the run's first): None while
+        # the latest frame was not low.
+        self._low_since: float | None = None
         self._rest: deque[tuple[float, float]] = deque()  # (t, log-odds): in, a face, below 0
 
     @property
@@ -182,11 +183,10 @@ class GestureTracker:
         else:
             self._high_run = 0
         if smoothed < cfg.off_threshold:
-            if self._low_run == 0:
+            if self._low_since is None:
                 self._low_since = prev_t if prev_t is not None else t
-            self._low_run += 1
         else:
-            self._low_run = 0
+            self._low_since = None
 
         if not self._is_out:
             rested = self._last_end_t is None or t - self._last_end_t >= cfg.min_off_s
@@ -204,7 +204,7 @@ class GestureTracker:
                 }))
         else:
             held = self._since is not None and t - self._since >= cfg.min_on_s
-            low_s = t - self._low_since if self._low_run and self._low_since is not None else -1.0
+            low_s = -1.0 if self._low_since is None else t - self._low_since
             if low_s >= cfg.release_s - 1e-6 and held:
                 self._is_out = False
                 events.append(GestureEvent(t, frame, TONGUE_OUT_END, {
