@@ -284,10 +284,19 @@ def test_a_face_read_plainly_in_at_rest_starts_on_a_weaker_rise():
 
 def test_no_adjustment_before_the_baseline_has_warmed_up():
     cfg = GestureConfig()
-    short = [0.2] * int(0.5 * 30) + [0.75] * 8  # half a second of rest only
+    short = [0.2] * int(cfg.baseline_warmup_s / 2 * 30) + [0.75] * 8  # half the warm-up of rest
     _, with_face = run(short, cfg, face=True)
     _, without = run(short, cfg, face=False)
     assert [e.frame for e in with_face] == [e.frame for e in without] != []
+
+
+def test_a_face_borderline_at_rest_is_known_within_its_first_second():
+    # A child's pink mouth read at 0.2 for two thirds of a second, then a talking flicker that
+    # is enough evidence on its own: the bar has already risen.
+    rise = [0.75] * 8
+    _, plain = run([0.2] * 20 + rise, face=False)
+    _, known = run([0.2] * 20 + rise, face=True)
+    assert [e.event for e in plain] == [TONGUE_OUT_START] and known == []
 
 
 def test_a_held_tongue_never_becomes_the_baseline():
