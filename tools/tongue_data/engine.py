@@ -150,11 +150,16 @@ def cut_tongue(patch: np.ndarray, px: np.ndarray, skin: np.ndarray, group: str,
 
 def recolour(bgr: np.ndarray, src_skin: np.ndarray, dst_skin: np.ndarray,
              rng: np.random.Generator, unusual: bool) -> np.ndarray:
-    """The tongue's colour relative to its own skin, carried onto the target's skin."""
+    """The tongue's colour carried from the donor's light to the target's. The two skins differ
+    by light and by the skins themselves, and a tongue shares only the light: a dark-skinned
+    person's tongue is pink, not brown. The split is unknown, so a random part (a quarter to
+    three quarters) of the skin difference is carried."""
     lab = to_lab(bgr)
-    lab[..., 0] *= float(np.clip(float(dst_skin[0]) / max(float(src_skin[0]), 5.0), 0.6, 1.6))
-    lab[..., 1] += float(dst_skin[1] - src_skin[1])
-    lab[..., 2] += float(dst_skin[2] - src_skin[2])
+    light = float(rng.uniform(0.25, 0.75))
+    ratio = float(np.clip(float(dst_skin[0]) / max(float(src_skin[0]), 5.0), 0.6, 1.6))
+    lab[..., 0] *= ratio ** light
+    lab[..., 1] += light * float(dst_skin[1] - src_skin[1])
+    lab[..., 2] += light * float(dst_skin[2] - src_skin[2])
     if unusual:  # pale, purple, dark or orange tongues
         lab[..., 0] *= rng.uniform(0.75, 1.2)
         lab[..., 1] = dst_skin[1] + (lab[..., 1] - dst_skin[1]) * rng.uniform(0.4, 1.3)
