@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import av
@@ -229,7 +230,10 @@ def test_mkv_and_mov_containers(tmp_path: Path) -> None:
 
 
 _RECORD_UNTIL_STOPPED = textwrap.dedent("""
+    import faulthandler
+    import signal
     import sys
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # where it hangs, if it ever does
     import numpy as np
     from tongue_mirror.io.recorder import VideoRecorder
     with VideoRecorder(sys.argv[1], fps=30, size=(64, 48), threaded=True) as rec:
@@ -252,7 +256,14 @@ def test_a_real_ctrl_c_or_kill_leaves_a_playable_file(tmp_path: Path, how: str) 
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "READY"
         child.send_signal(signal.SIGINT if how == "sigint" else signal.SIGKILL)
-        child.wait(timeout=60)
+        try:
+            child.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            child.send_signal(signal.SIGUSR1)  # every thread's stack to stderr, then fail
+            time.sleep(1.0)
+            child.kill()
+            _, err = child.communicate()
+            pytest.fail(f"the recorder hung after {how}; its threads:\n{err}")
     finally:
         if child.poll() is None:
             child.kill()
