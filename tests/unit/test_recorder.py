@@ -234,6 +234,9 @@ _RECORD_UNTIL_STOPPED = textwrap.dedent("""
     import signal
     import sys
     faulthandler.register(signal.SIGUSR1, all_threads=True)  # where it hangs, if it ever does
+    # Ctrl-C in a terminal raises KeyboardInterrupt; a shell that started the tests in the
+    # background (`cmd &`) passes SIGINT down ignored, and Python then leaves it ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     import numpy as np
     from tongue_mirror.io.recorder import VideoRecorder
     with VideoRecorder(sys.argv[1], fps=30, size=(64, 48), threaded=True) as rec:
