@@ -27,7 +27,7 @@ def test_the_same_light_leaves_the_tongue_as_it_was(engine):
 
 def test_a_darker_skin_darkens_the_tongue_less_than_the_skin(engine):
     # The target's skin is 0.6 times as light and browner. Carried in full, the tongue would go
-    # to L 33 and lose a third of its redness against that skin: a brown tongue.
+    # to L 33, as dark against that skin as it was against its own: a brown tongue.
     bgr = tongue_patch(engine, (55.0, 25.0, 8.0))
     src, dst = np.array([70.0, 10.0, 15.0]), np.array([42.0, 14.0, 22.0])
     full_l = 55.0 * 0.6

@@ -150,12 +150,10 @@ def cut_tongue(patch: np.ndarray, px: np.ndarray, skin: np.ndarray, group: str,
 
 def recolour(bgr: np.ndarray, src_skin: np.ndarray, dst_skin: np.ndarray,
              rng: np.random.Generator, unusual: bool) -> np.ndarray:
-    """The tongue's colour carried from the donor's light to the target's. The two skins differ
-    by light and by the skins themselves, and a tongue shares only the light: a dark-skinned
-    person's tongue is pink, not brown. The split is unknown, so a random part (a quarter to
-    three quarters) of the skin difference is carried."""
+    """Carries the tongue from the donor's light to the target's: skins also differ by melanin,
+    which a tongue does not share (a dark-skinned person's tongue is pink, not brown)."""
     lab = to_lab(bgr)
-    light = float(rng.uniform(0.25, 0.75))
+    light = float(rng.uniform(0.25, 0.75))  # the unknown part of the skins' difference that is light
     ratio = float(np.clip(float(dst_skin[0]) / max(float(src_skin[0]), 5.0), 0.6, 1.6))
     lab[..., 0] *= ratio ** light
     lab[..., 1] += light * float(dst_skin[1] - src_skin[1])
