@@ -821,6 +821,10 @@ def main() -> int:
         print("error: --engine-draws must be at least 1 (--engine-per-face 0 turns the engine off)",
               file=sys.stderr)
         return 2
+    if args.model != "trees" and args.engine_draws > 1 and args.engine_per_face > 0:
+        print(f"error: only trees average engine draws; --model {args.model} needs "
+              "--engine-draws 1", file=sys.stderr)
+        return 2
     if not (args.data / "manifest.csv").is_file():
         print(f"no dev data at {args.data}: nothing to train on", file=sys.stderr)
         return 2

@@ -133,3 +133,15 @@ def test_lip_jitter_moves_only_the_lips_within_its_bounds_and_keeps_their_order(
         assert (outer >= inner - 1e-3).all()  # the lower lip never turns inside out
         moved_up += out[lm.LOWER_LIP_BOTTOM, 1] < face.landmarks[lm.LOWER_LIP_BOTTOM, 1]
     assert moved_up >= 20  # mostly drawn too thin, as MediaPipe does on a full lower lip
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--engine-draws", "0"], "--engine-draws must be at least 1"),
+    (["--model", "logistic"], "--model logistic needs --engine-draws 1"),
+])
+def test_impossible_settings_are_one_line_errors_before_any_work(train, monkeypatch, capsys,
+                                                                 tmp_path, args, says):
+    monkeypatch.setattr("sys.argv", ["train_detector.py", "--data", str(tmp_path), *args])
+    assert train.main() == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and says in err and err.count("\n") == 1
