@@ -37,7 +37,7 @@ def main() -> int:
 
     from tongue_mirror.core.detector import cnn
     from tongue_mirror.core.detector.features import PatchConfig, cheek_lab, face_frame
-    from tongue_mirror.io.detector_files import load_detector
+    from tongue_mirror.io.detector_files import load_cnn, load_detector
     from tongue_mirror.io.face_tracker import FaceTracker
     from tongue_mirror.values import Frame
 
@@ -45,7 +45,7 @@ def main() -> int:
     rng = np.random.default_rng(0)
     detector = load_detector()
     weights = Path(__file__).resolve().parents[1] / "assets" / "detector" / "cnn.npz"
-    net = cnn.PatchCNN.load(weights) if weights.is_file() else cnn.random_weights(0)
+    net = load_cnn(weights) if weights.is_file() else cnn.random_weights(0)
     cfg = PatchConfig()
     lm_ms, det_ms, feat_ms, cnn_ms = [], [], [], []
     with FaceTracker() as tracker:

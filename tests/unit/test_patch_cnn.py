@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 from tongue_mirror.core.detector import cnn
+from tongue_mirror.errors import UserError
+from tongue_mirror.io.detector_files import load_cnn, save_cnn
 
 
 def _reference_forward(w: dict[str, np.ndarray], x: np.ndarray) -> tuple[float, np.ndarray]:
@@ -62,10 +64,22 @@ def test_closed_form_answer_with_bias_only_weights() -> None:
 def test_weight_file_round_trip(tmp_path) -> None:
     model = cnn.random_weights(5)
     path = tmp_path / "tiny.npz"
-    model.save(path)
-    again = cnn.PatchCNN.load(path)
+    save_cnn(model, path)
+    again = load_cnn(path)
     x = _input(4)
     assert again.forward(x)[0] == model.forward(x)[0]
+
+
+def test_an_unreadable_weight_file_is_one_line(tmp_path) -> None:
+    bad = tmp_path / "bad.npz"
+    bad.write_text("not a zip")
+    with pytest.raises(UserError, match="cannot read CNN weights"):
+        load_cnn(bad)
+    short = dict(cnn.random_weights(0).to_arrays())
+    del short["ow"]
+    np.savez(tmp_path / "short.npz", **short)
+    with pytest.raises(UserError, match="lack ow"):
+        load_cnn(tmp_path / "short.npz")
 
 
 def test_wrong_layer_shape_is_refused() -> None:

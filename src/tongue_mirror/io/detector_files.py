@@ -1,4 +1,4 @@
-"""Reads and writes the detector's files: the shipped weights and per-person calibration profiles."""
+"""Reads and writes the detector's files: weights (model.json, the CNN's .npz) and per-person profiles."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
+
 from tongue_mirror.core.detector.calibration import Calibration
+from tongue_mirror.core.detector.cnn import PatchCNN
 from tongue_mirror.core.detector.detector import DetectorConfig, TongueDetector
 from tongue_mirror.core.detector.weights import DetectorModel
 from tongue_mirror.errors import UserError
@@ -71,3 +74,17 @@ def load_profile(name: str, directory: Path | None = None) -> Calibration | None
     """The saved calibration of a named profile, or None when this person has not calibrated yet."""
     path = profile_path(name, directory)
     return read_calibration(path) if path.is_file() else None
+
+
+def load_cnn(path: Path) -> PatchCNN:
+    """Reads the mouth-patch CNN's .npz weights; a clear UserError if unreadable or misshapen."""
+    try:
+        with np.load(Path(path)) as z:
+            return PatchCNN.from_arrays({k: z[k] for k in z.files})
+    except (OSError, ValueError, KeyError) as exc:
+        raise UserError(f"cannot read CNN weights {path}: {exc}") from exc
+
+
+def save_cnn(cnn: PatchCNN, path: Path) -> None:
+    """Writes the CNN's weights as the .npz file `load_cnn` reads."""
+    np.savez(Path(path), **cnn.to_arrays())  # type: ignore[arg-type]  # stub types **kwds as bool

@@ -4,13 +4,14 @@ Input: the 64×64 mouth patch `features.extract` warps, area-downscaled to 32×3
 BGR and Lab relative to the same face's cheek skin (so skin tone and light largely cancel).
 Three 3×3 conv + ReLU + 2×2 max-pool stages (16, 24, 32 channels), a 32-unit hidden layer, and
 two heads: the tongue-out logit and the direction (center, left, right, up, down) logits.
-Weights come as .npz from `tools/train_cnn.py` (PyTorch layout: conv O×C×3×3, linear out×in).
+Weights come as named arrays (PyTorch layout: conv O×C×3×3, linear out×in), trained by
+`tools/train_cnn.py`; `io.detector_files.load_cnn`/`save_cnn` keep them as .npz files.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -82,15 +83,13 @@ class PatchCNN:
         object.__setattr__(self, "_mats", mats)
 
     @classmethod
-    def load(cls, path: Path) -> PatchCNN:
-        """Weights from an .npz file."""
-        with np.load(path) as z:
-            return cls({k: z[k].astype(np.float32) for k in z.files})
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> PatchCNN:
+        """The network from named arrays (an .npz file's contents), as float32."""
+        return cls({k: np.asarray(v, np.float32) for k, v in arrays.items()})
 
-    def save(self, path: Path) -> None:
-        """Weights to an .npz file."""
-        arrays = {k: self.weights[k] for k in WEIGHT_NAMES}
-        np.savez(path, **arrays)  # type: ignore[arg-type]  # numpy's stub types **kwds as bool
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The named arrays `from_arrays` takes back: the weight file's contents."""
+        return {k: self.weights[k] for k in WEIGHT_NAMES}
 
     def forward(self, x: np.ndarray) -> tuple[float, np.ndarray]:
         """(tongue-out logit, direction logits) of one prepared input."""
