@@ -8,7 +8,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tongue_mirror import landmarks as lm
-from tongue_mirror.core.adapters import DriveBuilder, observed_from, puppet_pose
+from tongue_mirror.core.adapters import (
+    STRAIGHT_OUT,
+    avatar_drive,
+    observed_from,
+    puppet_pose,
+    tongue_direction,
+)
 from tongue_mirror.values import FaceObservation, GestureEvent, NeuralState, TongueReading, TongueState
 
 
@@ -35,34 +41,32 @@ def test_observed_tongue_is_the_debounced_gesture_not_the_raw_probability():
 
 
 def test_drive_carries_movement_position_pose_and_the_imitation_pulse():
-    build = DriveBuilder()
     face = _face({}, yaw=0.2, roll=0.1)  # box centre (200, 220) in a 640x480 image
     done = (GestureEvent(t=0.0, frame=0, event="imitation_end"),)
-    d = build(face, TongueReading(0.9, direction=(1.0, 0.0)), _neural({"tongue": 0.7, "jaw": 0.2}, done),
-              mirror=False)
+    d = avatar_drive(face, _neural({"tongue": 0.7, "jaw": 0.2}, done), (1.0, 0.0))
     assert d.tongue == 0.7 and d.jaw == 0.2 and d.lips == 0.0 and d.imitation_success
     assert d.face_position == pytest.approx((200 / 320 - 1.0, 220 / 240 - 1.0))
     assert d.user_yaw == 0.2 and d.tongue_direction == (1.0, 0.0)
-    nobody = DriveBuilder()(None, TongueReading(0.0), _neural({}), mirror=True)
+    nobody = avatar_drive(None, _neural({}), STRAIGHT_OUT)
     assert nobody.face_position is None and nobody.tongue == 0.0 and not nobody.imitation_success
 
 
-def test_drive_remembers_the_last_confident_direction_and_mirrors_it():
-    build = DriveBuilder()
-    face = _face({})
-    build(face, TongueReading(0.9, direction=(1.0, 0.0)), _neural({}), mirror=True)
+def test_direction_follows_confident_readings_mirrored_and_otherwise_keeps_the_previous():
+    confident = TongueReading(0.9, direction=(1.0, 0.0))
+    assert tongue_direction(confident, STRAIGHT_OUT, mirror=False) == (1.0, 0.0)
+    # your right is the baby's left, as in a mirror
+    assert tongue_direction(confident, STRAIGHT_OUT, mirror=True) == (-1.0, 0.0)
     # a weak reading pointing elsewhere does not move the baby's tongue
-    d = build(face, TongueReading(0.2, direction=(-1.0, 0.0)), _neural({}), mirror=True)
-    assert d.tongue_direction == (-1.0, 0.0)  # your right is the baby's left, as in a mirror
-    build.reset()
-    assert build(face, TongueReading(0.0), _neural({}), mirror=True).tongue_direction == (0.0, 1.0)
+    weak = TongueReading(0.2, direction=(-1.0, 0.0))
+    assert tongue_direction(weak, (-1.0, 0.0), mirror=True) == (-1.0, 0.0)
+    assert tongue_direction(weak, (-1.0, 0.0), mirror=True, min_probability=0.1) == (1.0, 0.0)
+    assert tongue_direction(TongueReading(0.0), STRAIGHT_OUT, mirror=True) == (0.0, 1.0)
 
 
 @given(st.floats(allow_nan=True, allow_infinity=True), st.floats(allow_nan=True, allow_infinity=True))
 def test_drive_never_raises_on_glitches(value, yaw):
-    build = DriveBuilder()
-    d = build(_face({}, yaw=yaw), TongueReading(0.9, direction=(value, 0.0)),
-              _neural({"tongue": value}), mirror=True)
+    direction = tongue_direction(TongueReading(0.9, direction=(value, 0.0)), STRAIGHT_OUT, True)
+    d = avatar_drive(_face({}, yaw=yaw), _neural({"tongue": value}), direction)
     assert np.isfinite(d.tongue) and np.isfinite(d.user_yaw)
     assert all(np.isfinite(v) for v in d.tongue_direction)
 

@@ -108,6 +108,17 @@ def test_next_person_forgets_the_followed_face():
     assert pipe.tracker.forgot == 1 and not pipe.gesture.is_out
 
 
+def test_next_person_starts_with_the_tongue_straight_out():
+    pipe, det = make()
+    before = run(pipe, det, seconds=1.8)  # the tongue pointed to the image's right
+    assert before[-1].pose.tongue_direction[0] < -0.99
+    pipe.reset_person()
+    pipe.detector._t = 5.0  # no tongue from here on
+    after = [pipe.step(Frame(np.zeros((480, 640, 3), np.uint8), 5.0 + i / 30, 200 + i))
+             for i in range(6)]
+    assert after[-1].pose.tongue_direction == pytest.approx((0.0, 1.0), abs=1e-3)
+
+
 def test_calibration_applies_until_the_next_person():
     pipe, det = make()
     cal = Calibration(shift=1.0, gain=1.5, profile="ada")

@@ -1,8 +1,9 @@
 """The glue between stages, in one place: what the circuit observes, what drives the avatar, the puppet.
 
 Each function takes the values one stage produced and returns what the next one needs; none owns a
-device or draws. Upstream glitches (non-finite numbers) become neutral values here rather than
-errors, so a live demo keeps running.
+device, draws or keeps state: what carries over between frames (where the tongue last pointed) is
+passed in and handed back. Upstream glitches (non-finite numbers) become neutral values here rather
+than errors, so a live demo keeps running.
 """
 
 from __future__ import annotations
@@ -51,44 +52,42 @@ def observed_from(face: FaceObservation | None, tongue: TongueState) -> dict[str
     return {"tongue": 1.0 if tongue.is_out else 0.0, "jaw": _unit(jaw), "lips": _unit(lips)}
 
 
-class DriveBuilder:
-    """Builds the avatar's drive; remembers where the user's tongue last pointed, so the baby does too."""
+def tongue_direction(reading: TongueReading, previous: tuple[float, float], mirror: bool,
+                     min_probability: float = 0.5) -> tuple[float, float]:
+    """Where the baby's tongue points: this reading's direction when it is evidence of a tongue
+    out (mirrored like the screen), else `previous`, so the baby keeps pointing where you last did.
 
-    def __init__(self, direction_min_probability: float = 0.5) -> None:
-        if not 0.0 <= direction_min_probability <= 1.0:
-            raise ValueError("direction_min_probability must be in 0..1")
-        self.direction_min_probability = direction_min_probability
-        self._direction = STRAIGHT_OUT
+    The caller keeps the answer and hands it back next frame (`Pipeline` does; STRAIGHT_OUT for a
+    new person): this function remembers nothing.
+    """
+    d = reading.direction
+    if (d is not None and reading.probability >= min_probability
+            and all(math.isfinite(v) for v in d)):
+        dx, dy = float(d[0]), float(d[1])
+        # The baby faces you like a mirror: your tongue on the screen's left → its on the left.
+        return (-dx if mirror else dx, dy)
+    return previous
 
-    def reset(self) -> None:
-        """Next person: back to straight out."""
-        self._direction = STRAIGHT_OUT
 
-    def __call__(self, face: FaceObservation | None, reading: TongueReading,
-                 neural: NeuralState, mirror: bool) -> AvatarDrive:
-        """The avatar's drive for this frame."""
-        d = reading.direction
-        if (d is not None and reading.probability >= self.direction_min_probability
-                and all(math.isfinite(v) for v in d)):
-            dx, dy = float(d[0]), float(d[1])
-            # The baby faces you like a mirror: your tongue on the screen's left → its on the left.
-            self._direction = (-dx if mirror else dx, dy)
-        position = None
-        yaw = pitch = roll = 0.0
-        if face is not None:
-            w, h = face.image_size
-            cx, cy = face.center
-            x, y = 2.0 * cx / max(w, 1) - 1.0, 2.0 * cy / max(h, 1) - 1.0
-            if math.isfinite(x) and math.isfinite(y):
-                position = (x, y)
-            yaw, pitch, roll = _finite_or(face.yaw), _finite_or(face.pitch), _finite_or(face.roll)
-        move = neural.movement
-        return AvatarDrive(
-            tongue=_finite_or(move.get("tongue", 0.0)), jaw=_finite_or(move.get("jaw", 0.0)),
-            lips=_finite_or(move.get("lips", 0.0)), tongue_direction=self._direction,
-            face_position=position, user_yaw=yaw, user_pitch=pitch, user_roll=roll,
-            imitation_success=any(e.event == IMITATION_END for e in neural.events),
-        )
+def avatar_drive(face: FaceObservation | None, neural: NeuralState,
+                 direction: tuple[float, float]) -> AvatarDrive:
+    """The avatar's drive for one frame: the circuit's movement, the user's pose, `direction`."""
+    position = None
+    yaw = pitch = roll = 0.0
+    if face is not None:
+        w, h = face.image_size
+        cx, cy = face.center
+        x, y = 2.0 * cx / max(w, 1) - 1.0, 2.0 * cy / max(h, 1) - 1.0
+        if math.isfinite(x) and math.isfinite(y):
+            position = (x, y)
+        yaw, pitch, roll = _finite_or(face.yaw), _finite_or(face.pitch), _finite_or(face.roll)
+    move = neural.movement
+    return AvatarDrive(
+        tongue=_finite_or(move.get("tongue", 0.0)), jaw=_finite_or(move.get("jaw", 0.0)),
+        lips=_finite_or(move.get("lips", 0.0)), tongue_direction=direction,
+        face_position=position, user_yaw=yaw, user_pitch=pitch, user_roll=roll,
+        imitation_success=any(e.event == IMITATION_END for e in neural.events),
+    )
 
 
 def puppet_pose(face: FaceObservation, tongue: TongueReading | None = None) -> AvatarPose:

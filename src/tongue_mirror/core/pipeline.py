@@ -9,7 +9,13 @@ from typing import Protocol
 
 import numpy as np
 
-from tongue_mirror.core.adapters import DriveBuilder, observed_from, puppet_pose
+from tongue_mirror.core.adapters import (
+    STRAIGHT_OUT,
+    avatar_drive,
+    observed_from,
+    puppet_pose,
+    tongue_direction,
+)
 from tongue_mirror.core.avatar_motion import AvatarDrive
 from tongue_mirror.core.detector.calibration import Calibration
 from tongue_mirror.values import (
@@ -86,14 +92,18 @@ class Pipeline:
         self.animator = animator
         self.avatar_mode = avatar_mode
         self.mirror = mirror
-        # The baby copies the direction of readings that count as evidence of a tongue out.
-        self._drive = DriveBuilder(direction_min_probability)
+        if not 0.0 <= direction_min_probability <= 1.0:
+            raise ValueError("direction_min_probability must be in 0..1")
+        # The baby copies the direction of readings that count as evidence of a tongue out,
+        # and keeps the last one (the state the pure adapters hand back).
+        self.direction_min_probability = direction_min_probability
+        self._tongue_direction = STRAIGHT_OUT
 
     def reset_person(self) -> None:
         """Forgets everything about the previous person: gesture, circuit, face, calibration."""
         self.gesture.reset()
         self.circuit.reset()
-        self._drive.reset()
+        self._tongue_direction = STRAIGHT_OUT
         self.tracker.forget_face()
         self.calibrate(None)
 
@@ -123,7 +133,9 @@ class Pipeline:
         tongue = self.gesture.update(reading, frame.t, frame.index)
         neural = self.circuit.advance_to(frame.t, observed_from(face, tongue), frame.index)
         t3 = time.perf_counter()
-        drive = self._drive(face, reading, neural, self.mirror)
+        self._tongue_direction = tongue_direction(reading, self._tongue_direction, self.mirror,
+                                                  self.direction_min_probability)
+        drive = avatar_drive(face, neural, self._tongue_direction)
         pose = self.animator.step(frame.t, drive)
         if self.avatar_mode == "puppet" and face is not None:
             pose = puppet_pose(face, reading)
