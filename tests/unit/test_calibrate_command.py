@@ -92,3 +92,26 @@ def test_an_unforeseen_os_error_is_one_line_not_a_traceback(monkeypatch, capsys)
     assert cli.main(["cameras"]) == 1
     err = capsys.readouterr().err
     assert err.strip() == "tongue-mirror: error: Permission denied (/somewhere/file)"
+
+
+def test_calibrate_builds_its_stages_from_the_run_configuration(clip, tmp_path, monkeypatch):
+    from tongue_mirror.app import build
+    from tongue_mirror.app.config import RunConfig
+
+    built = []
+
+    def spy(config, tracker):
+        built.append((config, tracker.config))
+        raise KeyboardInterrupt  # stop before any frame
+
+    monkeypatch.setattr(build, "build_slice", spy)
+    args = _parser().parse_args(["calibrate", "--source", str(clip), "--max-faces", "2",
+                                 "--profiles-dir", str(tmp_path)])
+    with pytest.raises(KeyboardInterrupt):
+        args.handler(args)
+    (config, tracker_config), = built
+    assert config.tracker.max_faces == 2 and tracker_config is config.tracker
+    assert config.gesture == RunConfig().gesture and config.detector == RunConfig().detector
+    bad = _parser().parse_args(["calibrate", "--source", str(clip), "--max-faces", "0"])
+    with pytest.raises(UserError, match="max_faces"):
+        bad.handler(bad)

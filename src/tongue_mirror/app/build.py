@@ -8,6 +8,7 @@ from tongue_mirror.core.circuit import MirrorCircuit
 from tongue_mirror.core.detector.detector import TongueDetector
 from tongue_mirror.core.gesture import GestureTracker
 from tongue_mirror.core.pipeline import Pipeline, Tracker
+from tongue_mirror.core.tongue_slice import TongueSlice
 from tongue_mirror.errors import UserError
 from tongue_mirror.io.detector_files import load_detector, load_profile
 
@@ -20,6 +21,11 @@ def build_detector(config: RunConfig) -> TongueDetector:
         if calibration is not None:
             detector = detector.with_calibration(calibration)
     return detector
+
+
+def build_slice(config: RunConfig, tracker: Tracker) -> TongueSlice:
+    """The front of the pipeline (tracker → detector → gesture) as `build_pipeline` wires it."""
+    return TongueSlice(tracker, build_detector(config), GestureTracker(config.gesture))
 
 
 def build_pipeline(config: RunConfig, tracker: Tracker) -> Pipeline:

@@ -105,10 +105,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
                    help="circuit: the baby imitates through the circuit; puppet: it copies your "
                         "face directly (for checking tracking)")
     g.add_argument("--profile", default=None, help="calibration profile name to load")
-    g.add_argument("--max-faces", type=int, default=1,
-                   help="faces to track; the most prominent drives the baby (default 1)")
-    g.add_argument("--model", type=Path, default=None,
-                   help="face landmarker .task file (default: the bundled one)")
+    add_tracker_options(g)
     g.add_argument("--seed", type=int, default=0, help="seed for the model neurons and avatar")
     v = parser.add_argument_group("view")
     v.add_argument("--layout", choices=LAYOUTS, default="composed",
@@ -122,11 +119,27 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
                         "letterbox the whole picture")
 
 
+def add_tracker_options(group: argparse._ActionsContainer) -> None:
+    """The face tracker's options, shared by every command that tracks faces."""
+    group.add_argument("--max-faces", type=int, default=1,
+                       help="faces to track; the most prominent drives the baby (default 1)")
+    group.add_argument("--model", type=Path, default=None,
+                       help="face landmarker .task file (default: the bundled one)")
+
+
+def tracker_config_from(args: argparse.Namespace) -> TrackerConfig:
+    """The tracker's configuration from `add_tracker_options`; bad values are one-line errors."""
+    try:
+        return TrackerConfig(model_path=args.model, max_faces=args.max_faces)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+
+
 def run_config_from(args: argparse.Namespace) -> RunConfig:
     """Builds and validates the run configuration; bad values become one-line errors."""
     try:
         return RunConfig(
-            tracker=TrackerConfig(model_path=args.model, max_faces=args.max_faces),
+            tracker=tracker_config_from(args),
             mode=args.mode, inhibition=args.inhibition, avatar=args.avatar, layout=args.layout,
             canvas_size=tuple(args.canvas or DEFAULT_CANVAS), mirror=not args.no_mirror,
             profile=args.profile,

@@ -294,9 +294,8 @@ class LiveApp:
         self.say("ready for the next person")
 
     def start_calibration(self) -> None:
-        """Begins the guided neutral / tongue-out calibration."""
+        """Begins the guided neutral / tongue-out calibration at the next frame, on frame time."""
         self.calibration = CalibrationSession(profile=self.run_config.profile or "default")
-        self.calibration.start(time.monotonic())
 
     def _calibrate(self, result: FrameResult) -> str | None:
         """Feeds the calibration one frame; returns the prompt to show while it runs."""
@@ -304,7 +303,7 @@ class LiveApp:
         if session is None or self.pipeline is None:
             return None
         logit = result.reading.logit
-        status = session.add(time.monotonic(), logit)
+        status = session.add(result.frame.t, logit)
         if not session.finished:
             return f"{status.prompt}: {status.countdown}"
         self.calibration = None

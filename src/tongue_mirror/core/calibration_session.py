@@ -5,6 +5,9 @@ the tongue out and hold) for `tongue_s`, then "done". A short settle time at the
 phase is not recorded, so the moment of changing expression does not pollute either set. The UI
 asks `status()` for the phase, the whole seconds left (countdown) and a prompt to draw; it feeds
 `add(t, logit)` per frame with a face. When done, `result()` fits the Calibration.
+
+Time is the frames' own (`Frame.t`), in `live` and in the `calibrate` command alike: the phases
+last as long in the video as they say, however fast or slowly the frames are analysed.
 """
 
 from __future__ import annotations
@@ -68,7 +71,7 @@ class CalibrationSession:
         self._tongue: list[float] = []
 
     def start(self, t: float) -> None:
-        """Begins the neutral phase at time t (seconds, any clock)."""
+        """Begins the neutral phase at frame time t (seconds); `add` starts it on its first frame."""
         self._t0 = t
         self._now = t
         self._neutral.clear()
@@ -89,6 +92,8 @@ class CalibrationSession:
 
     def add(self, t: float, logit: float | None) -> CalibrationStatus:
         """Records one frame's detector logit (None = no face) and returns the new status."""
+        if self._t0 is None:
+            self.start(t)
         self._now = max(self._now, t)
         phase, into, _ = self._phase_at(self._now)
         if logit is not None and math.isfinite(logit) and into >= self.config.settle_s:

@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tongue_mirror.app.config import add_tracker_options
 from tongue_mirror.errors import UserError
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    help="where profiles are kept (default ~/.config/tongue-mirror/profiles)")
     p.add_argument("--neutral", type=float, default=3.0, help="neutral phase seconds")
     p.add_argument("--tongue", type=float, default=3.0, help="tongue-out phase seconds")
+    add_tracker_options(p.add_argument_group("model"))
     p.set_defaults(handler=run)
 
 
@@ -47,30 +49,30 @@ def _source(args: argparse.Namespace) -> FrameSource:
 
 def run(args: argparse.Namespace) -> int:
     """Runs the guided session and saves the profile."""
+    from tongue_mirror.app.build import build_slice
+    from tongue_mirror.app.config import RunConfig, tracker_config_from
     from tongue_mirror.core.calibration_session import CalibrationConfig, CalibrationSession
-    from tongue_mirror.core.gesture import GestureTracker
-    from tongue_mirror.core.tongue_slice import TongueSlice
-    from tongue_mirror.io.detector_files import load_detector, profile_path, save_calibration
+    from tongue_mirror.io.detector_files import profile_path, save_calibration
     from tongue_mirror.io.face_tracker import FaceTracker
 
     try:
         cfg = CalibrationConfig(neutral_s=args.neutral, tongue_s=args.tongue)
     except ValueError as exc:
         raise UserError(str(exc)) from exc
+    # The stages `live` runs, from the same configuration; no profile: a calibration is fitted
+    # on the model's own logits, and a broken old profile must not stop a new one.
+    config = RunConfig(tracker=tracker_config_from(args))
     target = profile_path(args.profile, args.profiles_dir)
     try:  # before the 6 s of capture, not after: a person should not calibrate in vain
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"cannot keep profiles in {target.parent}: "
                         f"{exc.strerror or exc}") from None
-    detector = load_detector()
     session = CalibrationSession(cfg, args.profile)
     last = None
-    with FaceTracker() as tracker, _source(args) as source:
-        front = TongueSlice(tracker, detector, GestureTracker())
-        for i, frame in enumerate(source):
-            if i == 0:
-                session.start(frame.t)
+    with FaceTracker(config.tracker) as tracker, _source(args) as source:
+        front = build_slice(config, tracker)
+        for frame in source:  # the session runs on the frames' clock from the first one
             step = front.step(frame)
             logit = step.reading.logit
             status = session.add(frame.t, logit)
