@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 import cv2
 import numpy as np
@@ -18,11 +17,11 @@ from tongue_mirror.app.config import DEFAULT_OUT_DIR, RunConfig
 from tongue_mirror.app.fps_counter import FpsCounter
 from tongue_mirror.core.calibration_session import CalibrationSession
 from tongue_mirror.core.circuit_params import MODES
-from tongue_mirror.core.pipeline import Pipeline
+from tongue_mirror.core.pipeline import LivePipeline
 from tongue_mirror.errors import UserError
 from tongue_mirror.io.detector_files import profile_path, save_calibration
 from tongue_mirror.io.face_tracker import FaceTracker
-from tongue_mirror.io.live_feed import LiveFeed
+from tongue_mirror.io.protocols import Display, Feed, Recorder, ReplayStore, Worker
 from tongue_mirror.io.recorder import VideoRecorder
 from tongue_mirror.io.replay_buffer import ReplayBuffer
 from tongue_mirror.io.workers import BackgroundWorker
@@ -30,6 +29,7 @@ from tongue_mirror.values import FrameResult
 from tongue_mirror.view.compositor import Hud, Layout
 from tongue_mirror.view.presenter import Presenter, ViewOptions
 from tongue_mirror.view.prompts import StagePrompter
+from tongue_mirror.view.protocols import FramePresenter, Prompter
 from tongue_mirror.view.story import Story
 from tongue_mirror.view.text import Box
 
@@ -39,14 +39,6 @@ MESSAGE_S = 4.0
 # never frames on screen; JPEGs for the replay buffer are small; saving a replay or finishing
 # a file can take seconds and waits longest.
 RECORD_NICE, BUFFER_NICE, SAVE_NICE = 8, 5, 10
-
-
-class Display(Protocol):
-    """What the loop needs of a window (a fake one in tests)."""
-
-    def show(self, canvas: np.ndarray, wait_ms: int = 1) -> int | None: ...
-    def toggle_fullscreen(self) -> None: ...
-    def is_open(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -78,7 +70,7 @@ def _unexpired(timed: tuple[str, float] | None) -> str | None:
 class LiveApp:
     """One live session; `run()` returns when the user quits or the feed ends."""
 
-    def __init__(self, config: LiveConfig, feed: LiveFeed, display: Display) -> None:
+    def __init__(self, config: LiveConfig, feed: Feed, display: Display) -> None:
         self.config = config
         self.feed = feed
         self.display = display
@@ -92,7 +84,7 @@ class LiveApp:
         self.paused = False
         self.quit = False
         self.fps = FpsCounter()
-        self.recorder: VideoRecorder | None = None
+        self.recorder: Recorder | None = None
         self.recording_started = 0.0
         self.message: tuple[str, float] | None = None
         self.calibration: CalibrationSession | None = None
@@ -100,17 +92,17 @@ class LiveApp:
         self._issued: set[Path] = set()  # output names handed out this session
         size = config.run.canvas_size
         fps = feed.info.fps or 30.0
-        self.replay = ReplayBuffer(seconds=config.replay_s, fps=fps, size=size)
-        self._replay_worker: BackgroundWorker[tuple[np.ndarray, float]] = BackgroundWorker(
+        self.replay: ReplayStore = ReplayBuffer(seconds=config.replay_s, fps=fps, size=size)
+        self._replay_worker: Worker[tuple[np.ndarray, float]] = BackgroundWorker(
             lambda item: self.replay.push(*item), max_queue=2, name="replay", nice=BUFFER_NICE)
         # Replay saves and finishing recordings, one at a time, off the live loop.
-        self._saver: BackgroundWorker[Callable[[], None]] = BackgroundWorker(
+        self._saver: Worker[Callable[[], None]] = BackgroundWorker(
             lambda job: job(), max_queue=4, name="saver", nice=SAVE_NICE)
-        self.presenter = Presenter(Layout.make(config.run.layout, size),
+        self.presenter: FramePresenter = Presenter(Layout.make(config.run.layout, size),
                                    config.run.gesture, camera_fit=config.run.camera_fit)
-        self.prompter = StagePrompter()
+        self.prompter: Prompter = StagePrompter()
         self.banner: tuple[str, float] | None = None
-        self.pipeline: Pipeline | None = None
+        self.pipeline: LivePipeline | None = None
         self.last_canvas: np.ndarray | None = None  # the screen's picture
         self.last_audience: np.ndarray | None = None  # the audience's (recorded) picture
         self.last_result: FrameResult | None = None
@@ -354,7 +346,7 @@ class LiveApp:
                     rec.close()  # finalise what was written, as far as the disk allows
                 self.say(f"recording stopped: {exc} (what was written is kept)")
 
-    def step(self, tracker_pipeline: Pipeline) -> None:
+    def step(self, tracker_pipeline: LivePipeline) -> None:
         """One iteration: a frame (unless paused), the view, a key."""
         self.pipeline = tracker_pipeline
         frame = None if self.paused else self.feed.next_frame()

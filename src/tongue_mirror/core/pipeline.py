@@ -77,6 +77,19 @@ class Animator(Protocol):
     def step(self, t: float, drive: AvatarDrive) -> AvatarPose: ...
 
 
+class LivePipeline(Protocol):
+    """What the live loop calls on the pipeline (`Pipeline`): a frame in, a result out, the
+    presenter's knobs (mirror, the circuit), a calibration, the next person."""
+
+    mirror: bool
+
+    @property
+    def circuit(self) -> Circuit: ...
+    def step(self, frame: Frame) -> FrameResult: ...
+    def calibrate(self, calibration: Calibration | None) -> None: ...
+    def reset_person(self) -> None: ...
+
+
 class Pipeline:
     """Runs the analysis stages in order; owns no device, draws nothing."""
 
