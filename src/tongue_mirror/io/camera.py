@@ -1,4 +1,11 @@
-"""Webcam capture on its own thread keeping only the newest frame, so latency stays one frame."""
+"""Webcam capture on its own thread keeping only the newest frame, so latency stays one frame.
+
+The one thread loop outside `io/workers`, on purpose: a device read blocks for up to a frame
+period and must keep draining the driver whether or not the loop wants a frame, and the hand-over
+is newest-wins. `BackgroundWorker` is the opposite shape: a FIFO that makes its producer wait
+(here the driver would queue stale frames), and a `close` that waits for its consumer without
+limit, where a driver stuck in `read()` is left behind after 2 s here.
+"""
 
 from __future__ import annotations
 
