@@ -417,7 +417,7 @@ def _observation(landmarks: np.ndarray, names, values, ypr, size: tuple[int, int
     x1, y1 = pts[:, :2].max(axis=0)
     return FaceObservation(pts, dict(zip([str(n) for n in names], [float(v) for v in values],
                                          strict=True)),
-                           np.eye(4, dtype=np.float32), *[float(v) for v in ypr],
+                           *[float(v) for v in ypr],
                            bbox=(float(x0), float(y0), float(x1), float(y1)), image_size=size)
 
 

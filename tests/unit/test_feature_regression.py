@@ -33,7 +33,7 @@ def _frames(clip: str) -> list[Frame]:
 def _face(golden: dict[str, np.ndarray], i: int) -> FaceObservation:
     names = [str(n) for n in golden["bs_names"]]
     return FaceObservation(
-        landmarks=golden["landmarks"][i], transform=golden["transform"][i],
+        landmarks=golden["landmarks"][i],
         blendshapes=dict(zip(names, (float(v) for v in golden["blendshapes"][i]), strict=True)),
         yaw=float(golden["pose"][i, 0]), pitch=float(golden["pose"][i, 1]),
         roll=float(golden["pose"][i, 2]), bbox=tuple(float(v) for v in golden["bbox"][i]),
@@ -44,7 +44,7 @@ def _generate() -> None:
     from tongue_mirror.io.face_tracker import FaceTracker
 
     rows: dict[str, list[np.ndarray]] = {k: [] for k in (
-        "clip", "index", "landmarks", "transform", "blendshapes", "pose", "bbox", "size",
+        "clip", "index", "landmarks", "blendshapes", "pose", "bbox", "size",
         "vector", "extension", "direction")}
     bs_names: list[str] | None = None
     for clip in CLIPS:
@@ -58,7 +58,6 @@ def _generate() -> None:
                 rows["clip"].append(np.array(clip))
                 rows["index"].append(np.array(frame.index))
                 rows["landmarks"].append(face.landmarks)
-                rows["transform"].append(np.asarray(face.transform, np.float32))
                 rows["blendshapes"].append(np.array([face.blendshapes[n] for n in bs_names]))
                 rows["pose"].append(np.array([face.yaw, face.pitch, face.roll]))
                 rows["bbox"].append(np.array(face.bbox))

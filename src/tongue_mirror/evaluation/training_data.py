@@ -69,7 +69,7 @@ class CachedFaces:
         return FaceObservation(
             landmarks=pts, blendshapes=dict(zip(self.blendshape_names, self.blendshapes[i].tolist(),
                                                 strict=True)),
-            transform=np.eye(4, dtype=np.float32), yaw=yaw, pitch=pitch, roll=roll,
+            yaw=yaw, pitch=pitch, roll=roll,
             bbox=(float(x0), float(y0), float(x1), float(y1)), image_size=image_size)
 
     def track(self, frame: Frame) -> FaceObservation | None:

@@ -58,7 +58,7 @@ def observation_from_result(landmarks, blendshapes, matrix, width: int, height: 
     x0, y0 = pts[:, :2].min(axis=0)
     x1, y1 = pts[:, :2].max(axis=0)
     return FaceObservation(
-        landmarks=pts, blendshapes=bs, transform=mat, yaw=yaw, pitch=pitch, roll=roll,
+        landmarks=pts, blendshapes=bs, yaw=yaw, pitch=pitch, roll=roll,
         bbox=(float(x0), float(y0), float(x1), float(y1)),
         image_size=(round(width * scale), round(height * scale)),
     )
