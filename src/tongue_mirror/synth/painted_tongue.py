@@ -15,7 +15,8 @@ import cv2
 import numpy as np
 
 from tongue_mirror import landmarks as lm
-from tongue_mirror.core.detector.features import cheek_lab, face_frame
+from tongue_mirror.core.detector.mouth_patch import face_frame
+from tongue_mirror.core.detector.skin_reference import cheek_lab
 
 DIRECTIONS = ("center", "left", "right", "up")
 
@@ -106,7 +107,7 @@ def render_tongue(image: np.ndarray, pts: np.ndarray, rng: np.random.Generator,
 
 
 def _cfg():
-    from tongue_mirror.core.detector.features import PatchConfig
+    from tongue_mirror.core.detector.mouth_patch import PatchConfig
 
     return PatchConfig()
 
