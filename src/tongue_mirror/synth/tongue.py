@@ -559,7 +559,7 @@ def _draw(img: np.ndarray, p: np.ndarray, extension: float, d: np.ndarray,
     visible = alpha * (1.0 - hidden.astype(np.float32))
     # soft shadow the tongue casts on the lip and chin below it
     light_dir = f.y_axis * 0.06 * mw
-    m = np.float32([[1, 0, light_dir[0]], [0, 1, light_dir[1]]])
+    m = np.array([[1, 0, light_dir[0]], [0, 1, light_dir[1]]], np.float32)
     cast = cv2.warpAffine(alpha, m, (x1 - x0, y1 - y0))
     cast = cv2.GaussianBlur(cast, (0, 0), max(0.05 * mw, 1.0))
     shadow = np.clip(cast - alpha, 0.0, 1.0) * 0.5

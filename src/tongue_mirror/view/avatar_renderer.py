@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -210,7 +211,9 @@ _DEFAULT_POSE = AvatarPose()
 
 def _sanitize(pose: AvatarPose) -> AvatarPose:
     """Replace non-finite numbers by the resting pose's, so bad upstream values never crash us."""
-    changes: dict[str, object] = {}
+    # Field name -> the resting pose's value for it: names come from fields(), so no static type
+    # ties them to replace()'s keywords; each value is that field's own default.
+    changes: dict[str, Any] = {}
     for f in dataclasses.fields(AvatarPose):
         v = getattr(pose, f.name)
         d = getattr(_DEFAULT_POSE, f.name)
@@ -861,8 +864,8 @@ class AvatarRenderer:
         nx, ny = normals[-1]
         base = math.atan2(ny, nx)
         for k in range(1, 12):
-            a = base - math.pi * k / 12.0
-            path.lineTo(tx + tw * math.cos(a), ty + tw * math.sin(a))
+            ang = base - math.pi * k / 12.0
+            path.lineTo(tx + tw * math.cos(ang), ty + tw * math.sin(ang))
         for p in reversed(right):
             path.lineTo(*p)
         # Rounded root, so the tongue's back end looks like it sits in the mouth.
@@ -870,8 +873,8 @@ class AvatarRenderer:
         nx0, ny0 = normals[0]
         base0 = math.atan2(-ny0, -nx0)
         for k in range(1, 12):
-            a = base0 - math.pi * k / 12.0
-            path.lineTo(rx + rw * math.cos(a), ry + rw * math.sin(a))
+            ang = base0 - math.pi * k / 12.0
+            path.lineTo(rx + rw * math.cos(ang), ry + rw * math.sin(ang))
         path.close()
         c.save()
         c.translate(0.8, 2.5)
