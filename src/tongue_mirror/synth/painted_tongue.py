@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from tongue_mirror import landmarks as lm
-from tongue_mirror.core.detector.mouth_patch import face_frame
+from tongue_mirror.core.detector.mouth_patch import PatchConfig, face_frame
 from tongue_mirror.core.detector.skin_reference import cheek_lab
 
 DIRECTIONS = ("center", "left", "right", "up")
@@ -106,9 +106,7 @@ def render_tongue(image: np.ndarray, pts: np.ndarray, rng: np.random.Generator,
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
-def _cfg():
-    from tongue_mirror.core.detector.mouth_patch import PatchConfig
-
+def _cfg() -> PatchConfig:
     return PatchConfig()
 
 

@@ -343,7 +343,10 @@ def _centreline_coords(xs: np.ndarray, ys: np.ndarray, line: np.ndarray,
     shape = (len(ys), len(xs))
     sd = (dist - hw_all).min(axis=1).reshape(shape)  # outline: union of the width discs
     k = np.argmin(dist, axis=1)[:, None]  # the nearest centreline point: smooth coordinates
-    pick = lambda arr: np.take_along_axis(arr, k, axis=1).reshape(shape)  # noqa: E731
+
+    def pick(arr: np.ndarray) -> np.ndarray:
+        return np.take_along_axis(arr, k, axis=1).reshape(shape)
+
     n = len(line)
     # past either end the position keeps growing, so textures run on over the rounded caps
     t_free = (rx * seg[None, :, 0] + ry * seg[None, :, 1]) / len2[None]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,7 +81,8 @@ def _rgb(c: tuple[int, int, int], a: float = 1.0) -> int:
 
 def _mix(c1: tuple[int, int, int], c2: tuple[int, int, int], t: float) -> tuple[int, int, int]:
     """Linear blend of two RGB colours."""
-    return tuple(round(a + (b - a) * t) for a, b in zip(c1, c2, strict=True))  # type: ignore[return-value]
+    (r1, g1, b1), (r2, g2, b2) = c1, c2
+    return round(r1 + (r2 - r1) * t), round(g1 + (g2 - g1) * t), round(b1 + (b2 - b1) * t)
 
 
 def _clip01(x: float) -> float:
@@ -468,7 +470,7 @@ class AvatarRenderer:
         rgb = np.mean(samples, axis=0) * 0.985
         return _rgb((int(rgb[0]), int(rgb[1]), int(rgb[2])))
 
-    def _make_sprite(self, radius: float, paint_fn) -> _Sprite:
+    def _make_sprite(self, radius: float, paint_fn: Callable[[skia.Canvas], None]) -> _Sprite:
         """Render a shaded feature once at panel scale, centred in a square of the given radius."""
         s = self.layout.scale
         half = math.ceil(radius * s) + 2
