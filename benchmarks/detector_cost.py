@@ -36,7 +36,8 @@ def main() -> int:
     args = ap.parse_args()
 
     from tongue_mirror.core.detector import cnn
-    from tongue_mirror.core.detector.features import PatchConfig, cheek_lab, face_frame
+    from tongue_mirror.core.detector.mouth_patch import PatchConfig, face_frame
+    from tongue_mirror.core.detector.skin_reference import cheek_lab
     from tongue_mirror.io.detector_files import load_cnn, load_detector
     from tongue_mirror.io.face_tracker import FaceTracker
     from tongue_mirror.values import Frame

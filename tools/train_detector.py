@@ -39,6 +39,7 @@ import tongue_mirror
 from tongue_mirror import landmarks as lm
 from tongue_mirror.app.config import RunConfig
 from tongue_mirror.core.detector import features as mf
+from tongue_mirror.core.detector import mouth_patch
 from tongue_mirror.core.detector.detector import TongueDetector
 from tongue_mirror.core.detector.weights import DetectorModel, TreeEnsemble, direction_inputs
 from tongue_mirror.core.gesture import TONGUE_OUT_START, GestureTracker
@@ -139,7 +140,7 @@ def remove_overlay(img: np.ndarray, face: FaceObservation) -> np.ndarray:
     are inpainted from their surroundings, so no trace of the overlay reaches the features.
     """
     pts = face.landmarks[:, :2]
-    mc, _u, _v, d = mf.face_frame(face.landmarks)
+    mc, _u, _v, d = mouth_patch.face_frame(face.landmarks)
     h, w = img.shape[:2]
     x0 = int(max(0, mc[0] - 1.0 * d))
     x1 = int(min(w, mc[0] + 1.0 * d))
@@ -197,7 +198,7 @@ JITTER = {"lower_outer": (-0.10, 0.03), "lower_inner": (-0.03, 0.03),
 def jitter_face(face: FaceObservation, rng: np.random.Generator) -> FaceObservation:
     """The face with its lip landmarks moved as MediaPipe misplaces them (JITTER, face units)."""
     pts = np.array(face.landmarks, np.float64)
-    _mc, u, v, d = mf.face_frame(pts)
+    _mc, u, v, d = mouth_patch.face_frame(pts)
     xl = pts[lm.MOUTH_CORNER_LEFT, :2] @ u
     xr = pts[lm.MOUTH_CORNER_RIGHT, :2] @ u
     half = max(abs(xr - xl) / 2.0, 1e-6)
@@ -417,7 +418,7 @@ def _observation(landmarks: np.ndarray, names, values, ypr, size: tuple[int, int
     x1, y1 = pts[:, :2].max(axis=0)
     return FaceObservation(pts, dict(zip([str(n) for n in names], [float(v) for v in values],
                                          strict=True)),
-                           np.eye(4, dtype=np.float32), *[float(v) for v in ypr],
+                           *[float(v) for v in ypr],
                            bbox=(float(x0), float(y0), float(x1), float(y1)), image_size=size)
 
 

@@ -40,7 +40,6 @@ class FaceObservation:
 
     landmarks: np.ndarray  # 478×3 float32: x, y in pixels, z in pixel-scaled depth
     blendshapes: Mapping[str, float]
-    transform: np.ndarray  # 4×4 facial transformation matrix (canonical face → camera)
     yaw: float  # radians, positive = face turned to the image's right
     pitch: float  # radians, positive = face tilted up
     roll: float  # radians, positive = clockwise in the image

@@ -159,7 +159,7 @@ def test_a_distant_face_is_asked_to_come_closer():
     def result(face_width: float) -> FrameResult:
         frame = Frame(np.full((1080, 1920, 3), 160, np.uint8), 0.0, 0)
         face = FaceObservation(landmarks=np.zeros((478, 3), np.float32), blendshapes={},
-                               transform=np.eye(4), yaw=0.0, pitch=0.0, roll=0.0,
+                               yaw=0.0, pitch=0.0, roll=0.0,
                                bbox=(900.0, 400.0, 900.0 + face_width, 400.0 + face_width),
                                image_size=(1920, 1080))
         neural = NeuralState(t=0.0, channels=("tongue",), rates={}, spikes={}, movement={},

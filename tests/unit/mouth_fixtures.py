@@ -75,5 +75,5 @@ def render(pts: np.ndarray, tongue: bool, gain: float = 1.0, cast=(1.0, 1.0, 1.0
 def face_of(pts: np.ndarray, blendshapes=None) -> FaceObservation:
     x0, y0 = pts[:, :2].min(axis=0)
     x1, y1 = pts[:, :2].max(axis=0)
-    return FaceObservation(pts, blendshapes or {}, np.eye(4, dtype=np.float32), 0.0, 0.0, 0.0,
+    return FaceObservation(pts, blendshapes or {}, 0.0, 0.0, 0.0,
                            (float(x0), float(y0), float(x1), float(y1)), (640, 480))

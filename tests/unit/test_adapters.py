@@ -20,7 +20,7 @@ from tongue_mirror.values import FaceObservation, GestureEvent, NeuralState, Ton
 
 def _face(blendshapes: dict[str, float], yaw: float = 0.0, roll: float = 0.0) -> FaceObservation:
     return FaceObservation(landmarks=np.zeros((lm.N_LANDMARKS, 3), np.float32),
-                           blendshapes=blendshapes, transform=np.eye(4, dtype=np.float32),
+                           blendshapes=blendshapes,
                            yaw=yaw, pitch=0.1, roll=roll, bbox=(100.0, 100.0, 300.0, 340.0),
                            image_size=(640, 480))
 

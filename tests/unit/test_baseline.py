@@ -26,7 +26,7 @@ def face_with_mouth(half_height: float) -> FaceObservation:
         lm[idx, :2] = (CX + A * math.cos(theta), CY + half_height * math.sin(theta))
     lm[MOUTH_CORNER_LEFT, :2] = (CX - A - 8, CY)
     lm[MOUTH_CORNER_RIGHT, :2] = (CX + A + 8, CY)
-    return FaceObservation(landmarks=lm, blendshapes={}, transform=np.eye(4), yaw=0.0, pitch=0.0,
+    return FaceObservation(landmarks=lm, blendshapes={}, yaw=0.0, pitch=0.0,
                            roll=0.0, bbox=(60.0, 20.0, 260.0, 240.0), image_size=(320, 240))
 
 
@@ -82,7 +82,7 @@ def test_mouth_at_the_image_edge_does_not_crash():
     face = face_with_mouth(25)
     lm = face.landmarks.copy()
     lm[:, 0] += 150  # push the mouth half outside the frame
-    moved = FaceObservation(lm, {}, np.eye(4), 0.0, 0.0, 0.0, face.bbox, face.image_size)
+    moved = FaceObservation(lm, {}, 0.0, 0.0, 0.0, face.bbox, face.image_size)
     reading = BaselineDetector().read(mouth_image(PINK), moved)
     assert 0.0 <= reading.probability <= 1.0
 

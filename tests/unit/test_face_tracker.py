@@ -26,7 +26,6 @@ def test_astronaut_face_is_found_with_478_points_and_blendshapes(tracker, astron
     assert face.image_size == (512, 512)
     upper, lower = face.landmarks[lm.UPPER_LIP_TOP, 1], face.landmarks[lm.LOWER_LIP_BOTTOM, 1]
     assert upper < lower < face.landmarks[lm.CHIN_TIP, 1]
-    assert face.transform.shape == (4, 4)
 
 
 def test_no_face_in_a_flat_image(tracker):
@@ -87,7 +86,7 @@ def test_missing_model_override_is_a_user_error(tmp_path):
 
 def _face_at(cx: float, width: float) -> FaceObservation:
     return FaceObservation(landmarks=np.zeros((478, 3), np.float32), blendshapes={},
-                           transform=np.eye(4), yaw=0.0, pitch=0.0, roll=0.0,
+                           yaw=0.0, pitch=0.0, roll=0.0,
                            bbox=(cx - width / 2, 100.0, cx + width / 2, 100.0 + width),
                            image_size=(1280, 720))
 

@@ -94,7 +94,7 @@ def test_overlay_off_layout_gives_the_camera_the_whole_column():
 def face_at(cx: float, cy: float, w: float, size=(1280, 720)) -> FaceObservation:
     pts = np.zeros((478, 3), np.float32)
     pts[:, 0], pts[:, 1] = cx, cy
-    return FaceObservation(landmarks=pts, blendshapes={}, transform=np.eye(4), yaw=0.0,
+    return FaceObservation(landmarks=pts, blendshapes={}, yaw=0.0,
                            pitch=0.0, roll=0.0, bbox=(cx - w / 2, cy - w / 2, cx + w / 2, cy + w / 2),
                            image_size=size)
 

@@ -8,13 +8,8 @@ import pytest
 from mouth_fixtures import TONGUE, face_of, make_face, render
 
 from tongue_mirror import landmarks as lm
-from tongue_mirror.core.detector.features import (
-    FEATURE_NAMES,
-    PatchConfig,
-    extract,
-    patch_affine,
-    warp_patch,
-)
+from tongue_mirror.core.detector.features import FEATURE_NAMES, extract
+from tongue_mirror.core.detector.mouth_patch import PatchConfig, patch_affine, warp_patch
 
 
 def feat(vec: np.ndarray, name: str) -> float:

@@ -13,6 +13,7 @@ from mouth_fixtures import face_of, make_face, render
 
 from tongue_mirror import landmarks as lm
 from tongue_mirror.core.detector import features as mf
+from tongue_mirror.core.detector import mouth_patch, mouth_regions, skin_reference
 
 
 def _curve(px: np.ndarray, idx: tuple[int, ...], xs: np.ndarray) -> np.ndarray:
@@ -21,7 +22,7 @@ def _curve(px: np.ndarray, idx: tuple[int, ...], xs: np.ndarray) -> np.ndarray:
     return np.interp(xs, p[order, 0], p[order, 1])
 
 
-def reference_masks(px: np.ndarray, cfg: mf.PatchConfig) -> dict[str, np.ndarray]:
+def reference_masks(px: np.ndarray, cfg: mouth_patch.PatchConfig) -> dict[str, np.ndarray]:
     """The region masks pixel by pixel, as mouth_features computed them before the fast path."""
     xs = np.arange(cfg.width, dtype=np.float64) + 0.5
     ys = (np.arange(cfg.height, dtype=np.float64) + 0.5)[:, None]
@@ -61,36 +62,36 @@ def reference_masks(px: np.ndarray, cfg: mf.PatchConfig) -> dict[str, np.ndarray
     }
 
 
-def _patch_points(pts: np.ndarray, cfg: mf.PatchConfig) -> np.ndarray:
-    mc, u, v, d = mf.face_frame(pts.astype(np.float64))
-    m = mf._patch_matrix(mc, u, v, d, cfg)
+def _patch_points(pts: np.ndarray, cfg: mouth_patch.PatchConfig) -> np.ndarray:
+    mc, u, v, d = mouth_patch.face_frame(pts.astype(np.float64))
+    m = mouth_patch.patch_matrix(mc, u, v, d, cfg)
     return pts[:, :2].astype(np.float64) @ m[:, :2].T + m[:, 2]
 
 
 @pytest.mark.parametrize("seed", range(12))
 def test_region_masks_match_the_per_pixel_comparisons(seed):
     rng = np.random.default_rng(seed)
-    cfg = mf.PatchConfig()
+    cfg = mouth_patch.PatchConfig()
     pts = make_face(roll_deg=rng.uniform(-25, 25), scale=rng.uniform(0.5, 1.4),
                     shift=tuple(rng.uniform(-40, 40, 2)))
     pts[:, :2] += rng.normal(0.0, 1.0 + seed, pts[:, :2].shape).astype(np.float32)
     px = _patch_points(pts, cfg)
     if seed % 3 == 0:  # boundaries exactly on pixel centres: the ties of > versus ≥
         px = np.round(px - 0.5) + 0.5
-    masks, yl_in = mf._region_masks(px, cfg)
+    masks, yl_in = mouth_regions.region_masks(px, cfg)
     ref = reference_masks(px, cfg)
-    for k, name in enumerate(mf._MASKS):
+    for k, name in enumerate(mouth_regions.MASKS):
         np.testing.assert_array_equal(masks[k], ref[name], err_msg=name)
-    np.testing.assert_array_equal(yl_in, _curve(px, lm.LOWER_LIP_INNER, mf._grid(cfg).xs))
+    np.testing.assert_array_equal(yl_in, _curve(px, lm.LOWER_LIP_INNER, mouth_patch.patch_grid(cfg).xs))
 
 
 def test_region_masks_are_empty_where_a_boundary_is_nan():
-    cfg = mf.PatchConfig()
+    cfg = mouth_patch.PatchConfig()
     px = _patch_points(make_face(), cfg)
     px[list(lm.LOWER_LIP_INNER)] = np.nan
-    masks, _ = mf._region_masks(px, cfg)
+    masks, _ = mouth_regions.region_masks(px, cfg)
     ref = reference_masks(px, cfg)
-    for k, name in enumerate(mf._MASKS):
+    for k, name in enumerate(mouth_regions.MASKS):
         np.testing.assert_array_equal(masks[k], ref[name], err_msg=name)
 
 
@@ -98,7 +99,7 @@ def test_region_masks_are_empty_where_a_boundary_is_nan():
 def test_median_rows_is_numpys_median(n):
     x = np.random.default_rng(n).normal(30.0, 20.0, (n, 3)).astype(np.float32)
     x[: n // 3, 1] = x[0, 1]  # ties
-    got = mf._median_rows(x)
+    got = skin_reference.median_rows(x)
     assert got.dtype == np.float32
     np.testing.assert_array_equal(got, np.median(x, axis=0))
 
@@ -115,7 +116,7 @@ def test_solve3_matches_numpy_and_reports_singular_systems():
 
 def test_face_frame_keeps_its_array_interface():
     pts = make_face(roll_deg=10.0)
-    mc, u, v, d = mf.face_frame(pts)
+    mc, u, v, d = mouth_patch.face_frame(pts)
     assert mc.shape == u.shape == v.shape == (2,)
     assert u @ v == pytest.approx(0.0, abs=1e-12)
     assert np.hypot(*u) == pytest.approx(1.0)

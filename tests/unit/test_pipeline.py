@@ -15,7 +15,7 @@ from tongue_mirror.values import FaceObservation, Frame, TongueReading
 
 def face(cx: float = 320.0) -> FaceObservation:
     return FaceObservation(landmarks=np.zeros((478, 3), np.float32),
-                           blendshapes={"jawOpen": 0.1}, transform=np.eye(4), yaw=0.0,
+                           blendshapes={"jawOpen": 0.1}, yaw=0.0,
                            pitch=0.0, roll=0.0, bbox=(cx - 80, 140, cx + 80, 340),
                            image_size=(640, 480))
 

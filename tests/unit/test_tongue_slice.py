@@ -17,7 +17,7 @@ FPS = 30.0
 
 def face() -> FaceObservation:
     return FaceObservation(landmarks=np.zeros((478, 3), np.float32), blendshapes={},
-                           transform=np.eye(4), yaw=0.0, pitch=0.0, roll=0.0,
+                           yaw=0.0, pitch=0.0, roll=0.0,
                            bbox=(240, 140, 400, 340), image_size=(640, 480))
 
 

@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from tongue_mirror.core.detector import features as mf
+from tongue_mirror.core.detector import mouth_patch, skin_reference
 from tongue_mirror.evaluation.dataset import ImageItem, load_dataset, person_group, read_labels
 from tongue_mirror.evaluation.training_data import clip_fps, clip_frames
 from tongue_mirror.io.face_tracker import FaceTracker, PhotoTracker
@@ -27,7 +28,7 @@ from tongue_mirror.values import TONGUE_DIRECTIONS, FaceObservation, Frame
 
 CACHE = Path("/tmp/tongue_data_cache")
 VERSION = "v1"
-CFG = mf.PatchConfig()
+CFG = mouth_patch.PatchConfig()
 DIRECTIONS = TONGUE_DIRECTIONS
 
 
@@ -60,10 +61,10 @@ def patch_geometry(image: np.ndarray, face: FaceObservation
     """(landmarks in patch pixels, cheek skin Lab, image → patch affine) of one face: where the
     engine lays a tongue, and against which skin."""
     pts = np.asarray(face.landmarks, dtype=np.float64)
-    m = mf.patch_affine(pts, CFG)
-    d = mf.face_frame(pts)[3]
+    m = mouth_patch.patch_affine(pts, CFG)
+    d = mouth_patch.face_frame(pts)[3]
     px = (pts[:, :2] @ m[:, :2].T + m[:, 2]).astype(np.float32)
-    return px, mf.cheek_lab(image, pts, d, CFG).astype(np.float32), m
+    return px, skin_reference.cheek_lab(image, pts, d, CFG).astype(np.float32), m
 
 
 def describe(image: np.ndarray, face: FaceObservation) -> dict:

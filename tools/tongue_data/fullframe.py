@@ -18,10 +18,10 @@ import cv2
 import engine
 import numpy as np
 
-from tongue_mirror.core.detector import features as mf
+from tongue_mirror.core.detector import mouth_patch
 from tongue_mirror.values import FaceObservation
 
-CFG = mf.PatchConfig()
+CFG = mouth_patch.PatchConfig()
 SIDES = ("center", "left", "right")
 MIRRORED = {"center": "center", "left": "right", "right": "left", "": ""}
 
@@ -41,7 +41,7 @@ def target_of(image: np.ndarray, face: FaceObservation) -> tuple[np.ndarray, np.
                                                                  np.ndarray, np.ndarray]:
     """(patch, landmarks in patch pixels, cheek skin Lab, image → patch affine) of one face."""
     px, skin, m = collect.patch_geometry(image, face)
-    return mf.warp_patch(image, m, CFG), px, skin, m
+    return mouth_patch.warp_patch(image, m, CFG), px, skin, m
 
 
 def paste(image: np.ndarray, m: np.ndarray, old: np.ndarray, new: np.ndarray) -> np.ndarray:

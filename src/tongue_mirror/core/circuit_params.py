@@ -6,7 +6,7 @@ Where each default comes from is told in tongue_mirror.core.circuit's docstring 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 # Population names, in the order their spikes are drawn (changing it changes the seeded rasters).
 POPULATIONS = ("visual", "mirror", "suppression", "motor", "feedback")
@@ -223,8 +223,3 @@ def _check_presets(p: CircuitParams) -> None:
     if not (0.0 < adult < p.motor_threshold):
         _fail("inhibition_adult", p.inhibition_adult,
               f"adult M1 settles at {adult:.2f}: must be active but below motor_threshold")
-
-
-def field_names() -> tuple[str, ...]:
-    """Every parameter name (for tests and docs)."""
-    return tuple(f.name for f in fields(CircuitParams))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -11,8 +13,11 @@ from tongue_mirror.core.gesture import TONGUE_OUT_START, GestureConfig
 from tongue_mirror.evaluation.metrics import roc_auc, roc_curve
 from tongue_mirror.evaluation.runner import ImageResult, VideoResult
 
+if TYPE_CHECKING:  # matplotlib is imported only when plots are asked for
+    from matplotlib.figure import Figure
 
-def _pyplot():
+
+def _pyplot() -> ModuleType:
     """Matplotlib with the file-only backend, imported only when plots are asked for."""
     import matplotlib
 
@@ -75,7 +80,7 @@ def plot_timeline(result: VideoResult, path: Path, gesture: GestureConfig | None
     return path
 
 
-def _save(fig, path: Path) -> None:
+def _save(fig: Figure, path: Path) -> None:
     """Lays the figure out and writes it, making its folder."""
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)

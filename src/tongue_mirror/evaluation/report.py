@@ -6,6 +6,7 @@ import json
 import math
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -28,9 +29,11 @@ from tongue_mirror.evaluation.runner import ImageResult, VideoResult
 
 IMAGE_THRESHOLD = 0.5  # a photo counts as "tongue out" at probability >= this
 EVENT_TOLERANCE_S = 0.2  # a start this close before a labelled interval still hits it
+# The summary is JSON-shaped: sections of figures, lists and nested sections by name.
+Summary = dict[str, Any]
 
 
-def image_section(results: list[ImageResult], threshold: float = IMAGE_THRESHOLD) -> dict:
+def image_section(results: list[ImageResult], threshold: float = IMAGE_THRESHOLD) -> Summary:
     """Photo-level detection and direction figures; unreadable photos are left out (and listed)."""
     scored = [r for r in results if r.reading is not None]
     truth = np.array([r.item.tongue_out for r in scored], dtype=bool)
@@ -59,7 +62,7 @@ def image_section(results: list[ImageResult], threshold: float = IMAGE_THRESHOLD
     }
 
 
-def video_section(results: list[VideoResult], tolerance_s: float = EVENT_TOLERANCE_S) -> dict:
+def video_section(results: list[VideoResult], tolerance_s: float = EVENT_TOLERANCE_S) -> Summary:
     """Frame-level and event-level figures on clips with labelled intervals."""
     frames = Counts()
     ignored = 0
@@ -101,7 +104,7 @@ def video_section(results: list[VideoResult], tolerance_s: float = EVENT_TOLERAN
     }
 
 
-def negatives_section(results: list[VideoResult]) -> dict:
+def negatives_section(results: list[VideoResult]) -> Summary:
     """False activations on clips where the tongue is never out."""
     seconds = sum(r.duration_s for r in results)
     activations = sum(len(r.starts) for r in results)
@@ -119,7 +122,7 @@ def _no_face(images: list[ImageResult], videos: list[VideoResult]) -> list[str]:
     return names
 
 
-def _sections(images: list[ImageResult], videos: list[VideoResult]) -> dict:
+def _sections(images: list[ImageResult], videos: list[VideoResult]) -> Summary:
     mixed = [r for r in videos if r.item.mixed]
     negative = [r for r in videos if not r.item.mixed]
     return {
@@ -131,7 +134,7 @@ def _sections(images: list[ImageResult], videos: list[VideoResult]) -> dict:
 
 
 def summarize(images: list[ImageResult], videos: list[VideoResult], *, detector: str,
-              dataset: str) -> dict:
+              dataset: str) -> Summary:
     """The whole evaluation as one dict: overall, per source, per clip, and what failed."""
     summary = {"detector": detector, "dataset": dataset, **_sections(images, videos)}
     sources = sorted({r.item.source for r in images} | {r.item.source for r in videos})
@@ -149,7 +152,7 @@ def summarize(images: list[ImageResult], videos: list[VideoResult], *, detector:
     return summary
 
 
-def _clean(value):
+def _clean(value: object) -> object:
     """NaN -> None and numpy scalars -> Python, so the JSON is standard."""
     if isinstance(value, dict):
         return {k: _clean(v) for k, v in value.items()}
@@ -162,7 +165,7 @@ def _clean(value):
     return value
 
 
-def write_json(summary: dict, path: Path) -> None:
+def write_json(summary: Summary, path: Path) -> None:
     """Writes the summary as standard JSON (undefined figures as null)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(_clean(summary), indent=2) + "\n", encoding="utf-8")
@@ -174,20 +177,20 @@ def _f(value: float | None, digits: int = 3) -> str:
     return f"{value:.{digits}f}"
 
 
-def _ci(pair) -> str:
+def _ci(pair: tuple[float | None, float | None]) -> str:
     lo, hi = pair
     if any(v is None or not math.isfinite(v) for v in (lo, hi)):
         return "–"
     return f"{lo:.2f}–{hi:.2f}"
 
 
-def _rows(summary: dict) -> Iterable[tuple[str, dict]]:
+def _rows(summary: Summary) -> Iterable[tuple[str, Summary]]:
     yield "overall", summary
     for name, section in summary["per_source"].items():
         yield "  " + name, section
 
 
-def format_table(summary: dict) -> str:
+def format_table(summary: Summary) -> str:
     """The printed report: photos, mixed clips, negative clips, directions, faces not found."""
     w = max(24, *(len(name) for name, _ in _rows(summary)))
     out = [f"tongue-mirror eval  detector={summary['detector']}  dataset={summary['dataset']}", ""]

@@ -69,7 +69,7 @@ class CachedFaces:
         return FaceObservation(
             landmarks=pts, blendshapes=dict(zip(self.blendshape_names, self.blendshapes[i].tolist(),
                                                 strict=True)),
-            transform=np.eye(4, dtype=np.float32), yaw=yaw, pitch=pitch, roll=roll,
+            yaw=yaw, pitch=pitch, roll=roll,
             bbox=(float(x0), float(y0), float(x1), float(y1)), image_size=image_size)
 
     def track(self, frame: Frame) -> FaceObservation | None:
@@ -77,7 +77,7 @@ class CachedFaces:
         return self.observation(frame.index, frame.size)
 
 
-def _pack(faces: list[FaceObservation | None]) -> dict:
+def _pack(faces: list[FaceObservation | None]) -> dict[str, np.ndarray]:
     names: tuple[str, ...] = ()
     for f in faces:
         if f is not None:
@@ -120,7 +120,7 @@ class StillLandmarker:
         self._tracker.open()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._tracker.close()
 
     def __call__(self, image: np.ndarray) -> FaceObservation | None:
@@ -145,7 +145,8 @@ def cached_faces(item: ImageItem | VideoItem, cache: Path = DEFAULT_CACHE) -> Ca
                     tracker_for(source.info.kind, TrackerConfig()) as tracker:
                 faces = [tracker.track(frame) for frame in source]
         tmp = target.with_suffix(".tmp.npz")
-        np.savez_compressed(tmp, **_pack(faces))
+        # numpy's stub checks **arrays against its allow_pickle: bool keyword as well.
+        np.savez_compressed(tmp, **_pack(faces))  # type: ignore[arg-type]
         tmp.replace(target)
     z = np.load(target, allow_pickle=True)
     return CachedFaces(z["found"], z["landmarks"], z["blendshapes"],

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import cv2
 import numpy as np
@@ -47,7 +49,23 @@ def euler_from_matrix(m: np.ndarray) -> tuple[float, float, float]:
     return yaw, pitch, -roll
 
 
-def observation_from_result(landmarks, blendshapes, matrix, width: int, height: int,
+class _Landmark(Protocol):
+    """What a MediaPipe NormalizedLandmark gives us (mediapipe ships no type stubs)."""
+
+    x: float
+    y: float
+    z: float
+
+
+class _Category(Protocol):
+    """What a MediaPipe blendshape Category gives us."""
+
+    category_name: str
+    score: float
+
+
+def observation_from_result(landmarks: Sequence[_Landmark], blendshapes: Sequence[_Category] | None,
+                            matrix: np.ndarray | None, width: int, height: int,
                             scale: float = 1.0) -> FaceObservation:
     """Converts one face of a MediaPipe result; `scale` maps landmarker input back to the frame."""
     pts = np.array([(p.x, p.y, p.z) for p in landmarks], dtype=np.float32)
@@ -58,7 +76,7 @@ def observation_from_result(landmarks, blendshapes, matrix, width: int, height: 
     x0, y0 = pts[:, :2].min(axis=0)
     x1, y1 = pts[:, :2].max(axis=0)
     return FaceObservation(
-        landmarks=pts, blendshapes=bs, transform=mat, yaw=yaw, pitch=pitch, roll=roll,
+        landmarks=pts, blendshapes=bs, yaw=yaw, pitch=pitch, roll=roll,
         bbox=(float(x0), float(y0), float(x1), float(y1)),
         image_size=(round(width * scale), round(height * scale)),
     )
@@ -79,7 +97,7 @@ class FaceTracker:
         self.open()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def open(self) -> None:
@@ -199,7 +217,7 @@ class PhotoTracker:
     def __enter__(self) -> PhotoTracker:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         return None
 
     def track(self, frame: Frame) -> FaceObservation | None:

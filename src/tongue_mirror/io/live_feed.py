@@ -49,7 +49,7 @@ class LiveFeed:
         self.source.open()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.source.close()
 
     def next_frame(self) -> Frame | None:

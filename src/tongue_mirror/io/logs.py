@@ -33,7 +33,7 @@ class _LogFile:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
@@ -62,7 +62,7 @@ class FrameLog(_LogFile):
     def __init__(self, path: Path, flush_every: int = 30) -> None:
         self.path = path
         self._fh = _open_for_writing(path)
-        self._writer: csv.DictWriter | None = None
+        self._writer: csv.DictWriter[str] | None = None
         self._flush_every = flush_every
         self.count = 0
 

@@ -57,35 +57,36 @@ class VideoRecorder:
             raise ValueError("nice must be in 0..19")
         if threads < 0:
             raise ValueError("threads must be >= 0")
-        self.threads = threads
+        self.threads: int = threads
         self.path: Path = Path(path)
-        self.fps = float(fps)
-        self.size = (int(size[0]), int(size[1]))
+        self.fps: float = float(fps)
+        self.size: tuple[int, int] = (int(size[0]), int(size[1]))
         # yuv420p needs even sides: odd sizes get one replicated pixel row/column.
-        self.encoded_size = (self.size[0] + self.size[0] % 2, self.size[1] + self.size[1] % 2)
-        self.crf = crf
-        self.preset = preset
-        self.threaded = threaded
-        self.drop_when_busy = drop_when_busy
-        self.format = _container_format(self.path)
+        self.encoded_size: tuple[int, int] = (self.size[0] + self.size[0] % 2,
+                                              self.size[1] + self.size[1] % 2)
+        self.crf: int = crf
+        self.preset: str = preset
+        self.threaded: bool = threaded
+        self.drop_when_busy: bool = drop_when_busy
+        self.format: str = _container_format(self.path)
         # Written as fragmented MP4 while recording (a crash loses at most the last 2 s), then
         # rewritten with the index first (+faststart) on close, as browsers and phones like it.
-        self.faststart = faststart and self.format != "matroska"
+        self.faststart: bool = faststart and self.format != "matroska"
         self.frames_written: int = 0  # frames in the file, held ones included (final after close)
-        self.frames_held = 0  # grid slots filled by keeping the previous picture on screen
-        self.frames_dropped = 0  # frames not encoded: a second one in a slot, or encoder busy
+        self.frames_held: int = 0  # grid slots filled by keeping the previous picture on screen
+        self.frames_dropped: int = 0  # frames not encoded: a second one in a slot, or encoder busy
         self.last_t: float | None = None  # source time of the last frame handed over
-        self._queue_size = queue_size
-        self._nice = nice
+        self._queue_size: int = queue_size
+        self._nice: int = nice
         self._worker: BackgroundWorker[tuple[np.ndarray, float]] | None = None
         self._error: BaseException | None = None
         self._container: av.container.OutputContainer | None = None
         self._stream: av.video.stream.VideoStream | None = None
-        self._period = max(1, round(1.0 / (self.fps * TIME_BASE)))
-        self._grid = FrameGrid(self.fps)
+        self._period: int = max(1, round(1.0 / (self.fps * TIME_BASE)))
+        self._grid: FrameGrid = FrameGrid(self.fps)
         self._previous: av.VideoFrame | None = None  # the picture on screen in the last slot
         self._unheld_tail: float | None = None  # time of a last frame dropped while busy
-        self._closed = False
+        self._closed: bool = False
 
     # -- lifecycle -------------------------------------------------------------------------
     def __enter__(self) -> VideoRecorder:
@@ -280,7 +281,8 @@ def _rewrite_index_first(path: Path, fmt: str) -> None:
             if hasattr(dst, "add_stream_from_template"):
                 out_stream = dst.add_stream_from_template(in_stream)
             else:  # PyAV < 14
-                out_stream = dst.add_stream(template=in_stream)
+                # PyAV 14 replaced template= by add_stream_from_template; its stubs lack it.
+                out_stream = dst.add_stream(template=in_stream)  # type: ignore[call-overload]
             for packet in src.demux(in_stream):
                 if packet.dts is None:
                     continue  # the demuxer's end-of-stream marker

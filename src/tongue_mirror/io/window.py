@@ -6,6 +6,7 @@ import os
 import sys
 import time
 from collections import deque
+from collections.abc import Callable
 
 import cv2
 import numpy as np
@@ -122,14 +123,14 @@ class Window:
     def __enter__(self) -> Window:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
 class NullWindow:
     """A window that shows nothing: the live loop headless (benchmarks, soak runs)."""
 
-    def __init__(self, on_show=None) -> None:
+    def __init__(self, on_show: Callable[[np.ndarray], object] | None = None) -> None:
         self._on_show = on_show
         self.shown = 0
 

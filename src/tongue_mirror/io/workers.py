@@ -6,6 +6,7 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable
+from types import TracebackType
 from typing import Generic, TypeVar
 
 from tongue_mirror.io.handoff import Handoff
@@ -96,7 +97,8 @@ class BackgroundWorker(Generic[T]):
     def __enter__(self) -> BackgroundWorker[T]:
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
         if exc is None:
             self.close()
             return

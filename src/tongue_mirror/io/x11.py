@@ -17,6 +17,7 @@ import ctypes
 import ctypes.util
 import os
 import sys
+from collections.abc import Iterator
 
 KEY_PRESS = 2  # X event type
 KEY_PRESS_MASK = 1
@@ -65,7 +66,7 @@ def _load() -> ctypes.CDLL | None:
 
 
 @contextlib.contextmanager
-def _connection():
+def _connection() -> Iterator[tuple[ctypes.CDLL | None, int | None]]:
     """(libX11, display) for a short query, or (None, None) off X."""
     if not sys.platform.startswith("linux") or not os.environ.get("DISPLAY"):
         yield None, None
@@ -91,7 +92,7 @@ def screen_size() -> tuple[int, int] | None:
 def window_manager_running() -> bool:
     """Whether an EWMH window manager (one that honours fullscreen requests) runs on the display."""
     with _connection() as (x, display):
-        if x is None:
+        if x is None or display is None:  # both are, or neither
             return False
         atom = x.XInternAtom(display, b"_NET_SUPPORTING_WM_CHECK", 1)
         return bool(atom) and _property(x, display, x.XDefaultRootWindow(display), atom) is not None

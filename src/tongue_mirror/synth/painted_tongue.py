@@ -15,7 +15,8 @@ import cv2
 import numpy as np
 
 from tongue_mirror import landmarks as lm
-from tongue_mirror.core.detector.features import cheek_lab, face_frame
+from tongue_mirror.core.detector.mouth_patch import PatchConfig, face_frame
+from tongue_mirror.core.detector.skin_reference import cheek_lab
 
 DIRECTIONS = ("center", "left", "right", "up")
 
@@ -62,13 +63,13 @@ def render_tongue(image: np.ndarray, pts: np.ndarray, rng: np.random.Generator,
     poly = root + outline[:, :1] * axis + outline[:, 1:] * side
 
     # Mouth gap (dark) at the root, a little wider than the tongue.
-    mask_gap = np.zeros((h, w), np.float32)
+    mask_gap: np.ndarray = np.zeros((h, w), np.float32)
     gap_c = root + axis * 0.02 * d
     cv2.ellipse(mask_gap, (round(gap_c[0]), round(gap_c[1])),
                 (max(1, round(0.5 * width * 1.15)), max(1, round(0.05 * d))),
                 math.degrees(math.atan2(side[1], side[0])), 0, 360, 1.0, -1, cv2.LINE_AA)
 
-    mask = np.zeros((h, w), np.float32)
+    mask: np.ndarray = np.zeros((h, w), np.float32)
     cv2.fillPoly(mask, [np.round(poly * 16).astype(np.int32)], 1.0, cv2.LINE_AA, shift=4)
     feather = max(0.6, 0.008 * d)
     mask = cv2.GaussianBlur(mask, (0, 0), feather)
@@ -105,9 +106,7 @@ def render_tongue(image: np.ndarray, pts: np.ndarray, rng: np.random.Generator,
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
-def _cfg():
-    from tongue_mirror.core.detector.features import PatchConfig
-
+def _cfg() -> PatchConfig:
     return PatchConfig()
 
 
@@ -130,4 +129,5 @@ def augment(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     if rng.random() < 0.3:
         out = np.clip(out + rng.normal(0, rng.uniform(2, 8), out.shape), 0, 255).astype(np.uint8)
     ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(30, 92))])
-    return cv2.imdecode(buf, cv2.IMREAD_COLOR) if ok else out
+    decoded = cv2.imdecode(buf, cv2.IMREAD_COLOR) if ok else None
+    return out if decoded is None else decoded

@@ -18,6 +18,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 import cv2
 import numpy as np
@@ -103,6 +104,18 @@ def envelope(u: float, duration: float, ramp: float) -> float:
     return _smoothstep(u / ramp) * _smoothstep((duration - u) / ramp)
 
 
+class _StepDraw(TypedDict):
+    """One script step's random parameters, drawn once per step."""
+
+    peak: float
+    rate: float
+    syll: np.ndarray
+    shape: np.ndarray
+    yawn: float
+    smile: float
+    wobble: float
+
+
 class Performer:
     """Animates one portrait; landmarks come from our own FaceTracker, found once."""
 
@@ -135,7 +148,7 @@ class Performer:
         cx, cy = (x0 + x1) / 2.0, (y0 + y1) / 2.0
         tx = float(np.clip(w * (0.5 + v.offset[0]) - s * cx, w - s * pw, 0.0))
         ty = float(np.clip(h * (0.47 + v.offset[1]) - s * cy, h - s * ph, 0.0))
-        m = np.float32([[s, 0, tx], [0, s, ty]])
+        m = np.array([[s, 0, tx], [0, s, ty]], np.float32)
         interp = cv2.INTER_AREA if s < 1.0 else cv2.INTER_CUBIC
         base = cv2.warpAffine(portrait, m, (w, h), flags=interp, borderMode=cv2.BORDER_REFLECT101)
         pts = np.asarray(lms, dtype=np.float64).copy()
@@ -156,7 +169,7 @@ class Performer:
         rng = np.random.default_rng([self.config.seed, 1])
         starts = np.concatenate([[0.0], np.cumsum([s.seconds for s in steps])])
         # per-step random parameters drawn once, so they do not depend on the frame rate
-        params = []
+        params: list[_StepDraw] = []
         for st in steps:
             params.append({
                 "peak": float(rng.uniform(0.85, 1.0)),

@@ -6,6 +6,7 @@ The clips performed from these scripts are synthetic; a script is a plan, not a 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -79,7 +80,7 @@ def format_script(steps: tuple[Step, ...] | list[Step]) -> str:
     return ",".join(f"{s.action}:{s.seconds!r}" for s in steps)
 
 
-def script_seconds(steps: tuple[Step, ...] | list[Step]) -> float:
+def script_seconds(steps: Sequence[Step]) -> float:
     """Total length of a script."""
     return float(sum(s.seconds for s in steps))
 

@@ -343,7 +343,10 @@ def _centreline_coords(xs: np.ndarray, ys: np.ndarray, line: np.ndarray,
     shape = (len(ys), len(xs))
     sd = (dist - hw_all).min(axis=1).reshape(shape)  # outline: union of the width discs
     k = np.argmin(dist, axis=1)[:, None]  # the nearest centreline point: smooth coordinates
-    pick = lambda arr: np.take_along_axis(arr, k, axis=1).reshape(shape)  # noqa: E731
+
+    def pick(arr: np.ndarray) -> np.ndarray:
+        return np.take_along_axis(arr, k, axis=1).reshape(shape)
+
     n = len(line)
     # past either end the position keeps growing, so textures run on over the rounded caps
     t_free = (rx * seg[None, :, 0] + ry * seg[None, :, 1]) / len2[None]
@@ -559,7 +562,7 @@ def _draw(img: np.ndarray, p: np.ndarray, extension: float, d: np.ndarray,
     visible = alpha * (1.0 - hidden.astype(np.float32))
     # soft shadow the tongue casts on the lip and chin below it
     light_dir = f.y_axis * 0.06 * mw
-    m = np.float32([[1, 0, light_dir[0]], [0, 1, light_dir[1]]])
+    m = np.array([[1, 0, light_dir[0]], [0, 1, light_dir[1]]], np.float32)
     cast = cv2.warpAffine(alpha, m, (x1 - x0, y1 - y0))
     cast = cv2.GaussianBlur(cast, (0, 0), max(0.05 * mw, 1.0))
     shadow = np.clip(cast - alpha, 0.0, 1.0) * 0.5

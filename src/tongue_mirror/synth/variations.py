@@ -56,10 +56,10 @@ def apply_photometric(image: np.ndarray, v: Variation, rng: np.random.Generator)
     """Brightness, colour temperature, blur, noise and JPEG, in the order a camera does them."""
     if v.brightness == 1.0 and v.temperature == 0.0 and not (v.noise or v.blur or v.jpeg):
         return image
-    out = image.astype(np.float32)
+    out: np.ndarray = image.astype(np.float32)
     if v.brightness != 1.0 or v.temperature != 0.0:
         t = v.temperature
-        gains = np.float32([1.0 - 0.25 * t, 1.0, 1.0 + 0.25 * t]) * v.brightness  # B, G, R
+        gains = np.array([1.0 - 0.25 * t, 1.0, 1.0 + 0.25 * t], np.float32) * v.brightness  # B, G, R
         out = out * gains
     if v.blur > 0.0:
         out = cv2.GaussianBlur(out, (0, 0), v.blur)
@@ -68,6 +68,7 @@ def apply_photometric(image: np.ndarray, v: Variation, rng: np.random.Generator)
     out = np.clip(out, 0, 255).astype(np.uint8)
     if v.jpeg:
         ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, int(v.jpeg)])
-        if ok:
-            out = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+        decoded = cv2.imdecode(buf, cv2.IMREAD_COLOR) if ok else None
+        if decoded is not None:
+            out = decoded
     return out

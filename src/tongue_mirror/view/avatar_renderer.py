@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -79,7 +81,8 @@ def _rgb(c: tuple[int, int, int], a: float = 1.0) -> int:
 
 def _mix(c1: tuple[int, int, int], c2: tuple[int, int, int], t: float) -> tuple[int, int, int]:
     """Linear blend of two RGB colours."""
-    return tuple(round(a + (b - a) * t) for a, b in zip(c1, c2, strict=True))  # type: ignore[return-value]
+    (r1, g1, b1), (r2, g2, b2) = c1, c2
+    return round(r1 + (r2 - r1) * t), round(g1 + (g2 - g1) * t), round(b1 + (b2 - b1) * t)
 
 
 def _clip01(x: float) -> float:
@@ -210,7 +213,9 @@ _DEFAULT_POSE = AvatarPose()
 
 def _sanitize(pose: AvatarPose) -> AvatarPose:
     """Replace non-finite numbers by the resting pose's, so bad upstream values never crash us."""
-    changes: dict[str, object] = {}
+    # Field name -> the resting pose's value for it: names come from fields(), so no static type
+    # ties them to replace()'s keywords; each value is that field's own default.
+    changes: dict[str, Any] = {}
     for f in dataclasses.fields(AvatarPose):
         v = getattr(pose, f.name)
         d = getattr(_DEFAULT_POSE, f.name)
@@ -465,7 +470,7 @@ class AvatarRenderer:
         rgb = np.mean(samples, axis=0) * 0.985
         return _rgb((int(rgb[0]), int(rgb[1]), int(rgb[2])))
 
-    def _make_sprite(self, radius: float, paint_fn) -> _Sprite:
+    def _make_sprite(self, radius: float, paint_fn: Callable[[skia.Canvas], None]) -> _Sprite:
         """Render a shaded feature once at panel scale, centred in a square of the given radius."""
         s = self.layout.scale
         half = math.ceil(radius * s) + 2
@@ -861,8 +866,8 @@ class AvatarRenderer:
         nx, ny = normals[-1]
         base = math.atan2(ny, nx)
         for k in range(1, 12):
-            a = base - math.pi * k / 12.0
-            path.lineTo(tx + tw * math.cos(a), ty + tw * math.sin(a))
+            ang = base - math.pi * k / 12.0
+            path.lineTo(tx + tw * math.cos(ang), ty + tw * math.sin(ang))
         for p in reversed(right):
             path.lineTo(*p)
         # Rounded root, so the tongue's back end looks like it sits in the mouth.
@@ -870,8 +875,8 @@ class AvatarRenderer:
         nx0, ny0 = normals[0]
         base0 = math.atan2(-ny0, -nx0)
         for k in range(1, 12):
-            a = base0 - math.pi * k / 12.0
-            path.lineTo(rx + rw * math.cos(a), ry + rw * math.sin(a))
+            ang = base0 - math.pi * k / 12.0
+            path.lineTo(rx + rw * math.cos(ang), ry + rw * math.sin(ang))
         path.close()
         c.save()
         c.translate(0.8, 2.5)

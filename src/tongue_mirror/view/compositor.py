@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from tongue_mirror.view.draw import shared_text
-from tongue_mirror.view.text import Box, TextLayer, TextStyle, TypeScale
+from tongue_mirror.view.text import BGR, Box, TextLayer, TextStyle, TypeScale
 
 LAYOUTS = ("composed", "avatar")
 
@@ -140,7 +140,7 @@ class Compositor:
         line = self.text.measure("Hg", self._style(self.type.small, LABEL, plate=True))[1]
         return MESSAGE_LINES * line + line + 3 * self._margin()
 
-    def _style(self, px: int, color, bold: bool = False, plate: bool = False) -> TextStyle:
+    def _style(self, px: int, color: BGR, bold: bool = False, plate: bool = False) -> TextStyle:
         if plate:
             return TextStyle(px, color, bold, outline=None, plate=PLATE)
         return TextStyle(px, color, bold)

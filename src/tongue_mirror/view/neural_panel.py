@@ -81,7 +81,7 @@ class NeuralPanel:
         self.captions = captions or CaptionMachine()
         self._u = min(h / 240.0, w / 640.0)  # type and spacing unit: 1 at 640x240 (720p canvas)
         self._layout()
-        self._sprites: dict[tuple, np.ndarray] = {}
+        self._sprites: dict[tuple[object, ...], np.ndarray] = {}
         self._channels: tuple[str, ...] = ()
         self._static = self._draw_static()
         self.clear()
@@ -431,7 +431,7 @@ class NeuralPanel:
                 return lane.colour
         return WHITE
 
-    def _blit(self, out: np.ndarray, key: tuple, x: int, y: int,
+    def _blit(self, out: np.ndarray, key: tuple[object, ...], x: int, y: int,
               make: Callable[[], np.ndarray]) -> None:
         """Paste a cached sprite (drawn on the background colour) at (x, y), clipped."""
         if key not in self._sprites:

@@ -13,6 +13,7 @@ from tongue_mirror.view.camera_panel import CameraPanel, CameraView
 from tongue_mirror.view.compositor import Compositor, Hud, Layout, Picture
 from tongue_mirror.view.neural_panel import NeuralPanel
 from tongue_mirror.view.story import Card
+from tongue_mirror.view.text import Box
 
 ATTRACT_PROMPT = "stick your tongue out at the baby!"
 PUPPET_BANNER = "PUPPET MODE: copying your face directly"
@@ -44,7 +45,7 @@ class Presenter:
         self.neural = NeuralPanel(layout.neural[2:]) if layout.neural else None
         self._panels: tuple[np.ndarray, np.ndarray | None, np.ndarray | None] | None = None
         self._panel_layout = layout
-        self._camera_boxes: tuple = ()
+        self._camera_boxes: tuple[Box, ...] = ()
 
     def clear(self) -> None:
         """Next person: the neural traces start afresh."""

@@ -110,7 +110,7 @@ class TextRenderer:
         self._faces = {False: skia.Typeface(family, skia.FontStyle.Normal()),
                        True: skia.Typeface(family, skia.FontStyle.Bold())}
         self._fonts: dict[tuple[int, bool], skia.Font] = {}
-        self._sprites: OrderedDict[tuple, Sprite] = OrderedDict()
+        self._sprites: OrderedDict[tuple[str, TextStyle], Sprite] = OrderedDict()
         self._sizes: dict[tuple[str, TextStyle], tuple[int, int]] = {}
         self._cache_size = cache_size
 

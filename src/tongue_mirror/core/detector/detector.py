@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tongue_mirror.core.detector.calibration import Calibration
-from tongue_mirror.core.detector.features import FEATURE_NAMES, MouthFeatures, PatchConfig, extract
+from tongue_mirror.core.detector.features import FEATURE_NAMES, MouthFeatures, extract
+from tongue_mirror.core.detector.mouth_patch import PatchConfig
 from tongue_mirror.core.detector.weights import DetectorModel
 from tongue_mirror.values import FaceObservation, TongueReading
 
