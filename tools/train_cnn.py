@@ -24,13 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "tongue_data"))
-
-import collect
-import pool as engine_pool
-
 from tongue_mirror.core.detector import cnn
 from tongue_mirror.evaluation.metrics import bootstrap_ci, f1_of, roc_auc
+from tools.tongue_data import collect
+from tools.tongue_data import pool as engine_pool
 
 DIRS = engine_pool.DIRS
 

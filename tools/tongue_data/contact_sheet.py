@@ -16,10 +16,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import collect
 import cv2
 import numpy as np
-import pool as engine_pool
 
 from tongue_mirror.io.face_tracker import FaceTracker
 from tongue_mirror.synth import expressions as ex
@@ -28,6 +26,8 @@ from tongue_mirror.synth.portraits import load_portrait
 from tongue_mirror.synth.tongue import DIRECTIONS as TONGUE_DIRECTIONS
 from tongue_mirror.synth.variations import Variation
 from tongue_mirror.values import Frame
+from tools.tongue_data import collect
+from tools.tongue_data import pool as engine_pool
 
 KIND_COLOURS = {"out": (60, 200, 60), "tip": (0, 210, 230), "inside": (40, 40, 230),
                 "plain": (150, 150, 150)}

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import collect
 import cv2
-import engine
 import numpy as np
 
 from tongue_mirror.core.detector import features as mf
 from tongue_mirror.values import FaceObservation
+from tools.tongue_data import collect, engine
 
 CFG = mf.PatchConfig()
 SIDES = ("center", "left", "right")
