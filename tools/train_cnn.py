@@ -1,6 +1,6 @@
 """Trains the mouth-patch CNN on real dev data plus the tongue-data engine, validated leaving people out.
 
-    PYTHONPATH=src nice -n 10 python tools/train_cnn.py ../shared/data/dev [--out W.npz]
+    nice -n 10 python -m tools.train_cnn ../shared/data/dev [--out W.npz]
 
 Needs the `train` extra (PyTorch); the package never imports it. Every fold holds out whole
 people: their photos and clip frames are scored by models that never saw them, and engine samples
@@ -26,6 +26,11 @@ import numpy as np
 
 from tongue_mirror.core.detector import cnn
 from tongue_mirror.evaluation.metrics import bootstrap_ci, f1_of, roc_auc
+
+if not __package__:  # run as a file: `tools.tongue_data` below would not import
+    raise SystemExit("error: run it as a module from the repository root: "
+                     "python -m tools.train_cnn DEV ...")
+
 from tools.tongue_data import collect
 from tools.tongue_data import pool as engine_pool
 
