@@ -1,10 +1,10 @@
 """Replays the gesture tracker on held-out per-frame readings, to compare tracker settings on
 strangers without retraining.
 
-    python tools/replay_gestures.py READINGS.npz --data ../shared/data/dev \
+    python -m tools.replay_gestures READINGS.npz --data ../shared/data/dev \
         [--set min_evidence=4 --set release_s=0.1 ...] [--shift -0.5 0 0.5] [--per-clip]
 
-READINGS.npz is what `tools/train_detector.py --heldout-readings` saves: every clip's per-frame
+READINGS.npz is what `python -m tools.train_detector --heldout-readings` saves: every clip's per-frame
 probabilities from a model that never saw its person. Each `--set` overrides one field of
 `RunConfig().gesture` (the app's tracker, validated as the app validates it); each `--shift` moves
 every reading's log-odds down by that much (a higher bar). Clips are scored by `tongue-mirror
@@ -23,12 +23,11 @@ from pathlib import Path
 import numpy as np
 
 from tongue_mirror.app.config import RunConfig
-from tongue_mirror.core.gesture import GestureConfig, GestureTracker
+from tongue_mirror.core.gesture import GestureConfig
 from tongue_mirror.errors import UserError
 from tongue_mirror.evaluation.dataset import VideoItem, load_dataset
 from tongue_mirror.evaluation.report import negatives_section, video_section
-from tongue_mirror.evaluation.runner import VideoResult
-from tongue_mirror.values import TongueReading
+from tongue_mirror.evaluation.runner import replay_clip
 
 
 def overrides(pairs: list[str]) -> dict:
@@ -58,16 +57,8 @@ def replay(readings: dict[str, np.ndarray], items: dict[str, VideoItem], cfg: Ge
         p = np.clip(readings[f"p{k}"].astype(np.float64), 1e-9, 1.0 - 1e-9)
         if shift:
             p = 1.0 / (1.0 + np.exp(-(np.log(p / (1.0 - p)) - shift)))
-        t, index, face = readings[f"t{k}"], readings[f"index{k}"], readings[f"face{k}"]
-        tracker = GestureTracker(cfg)
-        states = [tracker.update(TongueReading(probability=float(p[j]),
-                                               logit=0.0 if face[j] else None),
-                                 float(t[j]), int(index[j])) for j in range(len(p))]
-        result = VideoResult(item=item, t=t, index=index, probability=p, smoothed=p,
-                             is_out=np.array([s.is_out for s in states], bool),
-                             face_found=face.astype(bool),
-                             events=tuple(e for s in states for e in s.events),
-                             fps=float(readings[f"fps{k}"]))
+        result = replay_clip(item, readings[f"t{k}"], readings[f"index{k}"], p,
+                             readings[f"face{k}"].astype(bool), cfg, float(readings[f"fps{k}"]))
         (mixed if item.mixed else negative).append(result)
         per[name] = video_section([result]) if item.mixed else negatives_section([result])
     return video_section(mixed), negatives_section(negative), per
@@ -86,18 +77,21 @@ def line(label: str, clips: dict, neg: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("readings", type=Path)
-    ap.add_argument("--data", type=Path, default=Path("/work/shared/data/dev"))
+    ap.add_argument("--data", type=Path, required=True,
+                    help="the dataset the readings were taken on (its clips' labels score them)")
     ap.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE")
     ap.add_argument("--shift", type=float, nargs="+", default=[0.0])
     ap.add_argument("--per-clip", action="store_true")
     args = ap.parse_args(argv)
     try:
+        if not (args.data / "manifest.csv").is_file():
+            raise UserError(f"--data {args.data}: no manifest.csv there")
         if not args.readings.is_file():
             raise UserError(f"no readings file at {args.readings}")
         cfg = dataclasses.replace(RunConfig().gesture, **overrides(args.sets))
         readings = dict(np.load(args.readings))
         if "names" not in readings:
-            raise UserError(f"{args.readings} holds no clip readings (train_detector.py "
+            raise UserError(f"{args.readings} holds no clip readings (tools.train_detector "
                             "--heldout-readings writes them)")
         items = {it.name: it for it in load_dataset(args.data).items if isinstance(it, VideoItem)}
     except (UserError, ValueError, TypeError) as exc:

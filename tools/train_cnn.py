@@ -1,6 +1,6 @@
 """Trains the mouth-patch CNN on real dev data plus the tongue-data engine, validated leaving people out.
 
-    PYTHONPATH=src nice -n 10 python tools/train_cnn.py ../shared/data/dev [--out W.npz]
+    nice -n 10 python -m tools.train_cnn ../shared/data/dev [--out W.npz]
 
 Needs the `train` extra (PyTorch); the package never imports it. Every fold holds out whole
 people: their photos and clip frames are scored by models that never saw them, and engine samples
@@ -24,13 +24,16 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "tongue_data"))
-
-import collect
-import pool as engine_pool
-
 from tongue_mirror.core.detector import cnn
 from tongue_mirror.evaluation.metrics import bootstrap_ci, f1_of, roc_auc
+from tongue_mirror.io.detector_files import save_cnn
+
+if not __package__:  # run as a file: `tools.tongue_data` below would not import
+    raise SystemExit("error: run it as a module from the repository root: "
+                     "python -m tools.train_cnn DEV ...")
+
+from tools.tongue_data import collect
+from tools.tongue_data import pool as engine_pool
 
 DIRS = engine_pool.DIRS
 
@@ -307,7 +310,7 @@ def main() -> int:
                   np.concatenate([real["direction"][train_real] * (lab[train_real] == 1)
                                   - (lab[train_real] != 1), pool["direction"]]),
                   allw, args.seed, args.epochs)
-        m.save(args.out)
+        save_cnn(m, args.out)
         log(f"final CNN -> {args.out} ({time.perf_counter() - t0:.0f}s)")
     return 0
 

@@ -1,16 +1,23 @@
 """Trains the tongue-out detector's shipped model and reports leave-people-out validation.
 
-    nice -n 10 python tools/train_detector.py --data /work/shared/data/dev --out assets/detector/
+    nice -n 10 python -m tools.train_detector --data ../shared/data/dev --out assets/detector/
+
+Run from the repository root as a module (it imports the tongue-data engine as `tools.tongue_data`);
+needs the `train` extra (scikit-learn, scipy): bad paths or a missing extra stop it with one line
+before any work.
 
 Reproducible (fixed seed). The dev set is read by `tongue-mirror eval`'s reader
 (evaluation.dataset) and its frames through the project's sources; landmarks of every dev image and
-video frame are cached in /tmp (evaluation.training_data); synthetic tongues are rendered on the
+video frame are cached under --cache (evaluation.training_data, which also turns any stored
+landmarker output back into the face the detector sees); synthetic tongues are rendered on the
 real negative faces (synth.painted_tongue) and, like augmented copies of the real photos,
 re-landmarked by our FaceTracker, so their blendshapes are what MediaPipe really says about them.
 Validation holds out whole people (evaluation.dataset.person_group) and scores only real items;
 the operating threshold is the one that maximises F1 on those held-out predictions, and it is
 baked into the model so that it sits at probability 0.5. Held-out F1 and its bootstrap interval
-come from evaluation.metrics, as `tongue-mirror eval`'s do.
+come from evaluation.metrics, as `tongue-mirror eval`'s do; held-out clips are scored by eval's
+runner (`score_clip` on every frame, `replay_clip` for the strided readings, on each frame's own
+time) and its report.
 
 The shipped model is gradient-boosted trees (scikit-learn here; exported as padded arrays that
 tongue_detector.TreeEnsemble walks in numpy), chosen over logistic regression and a small MLP on
@@ -24,6 +31,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
+import importlib
 import inspect
 import json
 import sys
@@ -42,23 +50,21 @@ from tongue_mirror.core.detector import features as mf
 from tongue_mirror.core.detector import mouth_patch
 from tongue_mirror.core.detector.detector import TongueDetector
 from tongue_mirror.core.detector.weights import DetectorModel, TreeEnsemble, direction_inputs
-from tongue_mirror.core.gesture import TONGUE_OUT_START, GestureTracker
-from tongue_mirror.core.tongue_slice import TongueSlice
 from tongue_mirror.errors import UserError
 from tongue_mirror.evaluation.dataset import ImageItem, VideoItem, load_dataset, person_group
 from tongue_mirror.evaluation.metrics import (
-    LabelledInterval,
     bootstrap_ci,
     f1_score,
     match_events,
     per_minute,
 )
 from tongue_mirror.evaluation.report import negatives_section, video_section
-from tongue_mirror.evaluation.runner import VideoResult
+from tongue_mirror.evaluation.runner import VideoResult, replay_clip, score_clip
 from tongue_mirror.evaluation.training_data import (
     DEFAULT_CACHE,
     StillLandmarker,
     cached_faces,
+    cached_observation,
     clip_fps,
     clip_frames,
     frame_labels,
@@ -66,12 +72,20 @@ from tongue_mirror.evaluation.training_data import (
 )
 from tongue_mirror.io.detector_files import load_detector
 from tongue_mirror.synth.painted_tongue import augment, render_tongue
-from tongue_mirror.values import FaceObservation, TongueReading
+from tongue_mirror.values import FaceObservation
+
+if not __package__:  # run as a file: `tools.tongue_data` below would not import
+    raise SystemExit("error: run it as a module from the repository root: "
+                     "python -m tools.train_detector --data DIR ...")
+
+from tools.tongue_data import collect, fullframe
+from tools.tongue_data import pool as engine_pool
 
 SEED = 20261126
 PACKAGE = Path(tongue_mirror.__file__).resolve().parent
 TOOLS = Path(__file__).resolve().parent
-sys.path.insert(0, str(TOOLS / "tongue_data"))  # the tongue-data engine's modules
+# What training needs beyond the package (the `train` extra), checked before any work.
+TRAIN_EXTRA = ("sklearn", "scipy")
 
 # The avc clip has another detector's box and text drawn near the mouth while the tongue is out.
 # We never let it reach the features: the training script paints over it (see remove_overlay).
@@ -105,11 +119,13 @@ class Samples:
     weight: list = field(default_factory=list)
     centroid: list = field(default_factory=list)  # (dx, dy) of the tongue mass, image coords
     donor: list = field(default_factory=list)  # person whose tongue an engine row carries, or ""
+    t: list = field(default_factory=list)  # a clip frame's own time (Frame.t); 0 for a still
 
     def add(self, feats: mf.MouthFeatures, y: int, group: str, source: str, kind: str,
-            direction: str, weight: float, donor: str = "") -> None:
+            direction: str, weight: float, donor: str = "", t: float = 0.0) -> None:
         self.x.append(feats.vector)
         self.donor.append(donor)
+        self.t.append(t)
         self.y.append(y)
         self.group.append(group)
         self.source.append(source)
@@ -124,7 +140,7 @@ class Samples:
                 "kind": np.array(self.kind), "direction": np.array(self.direction),
                 "weight": np.array(self.weight, np.float64),
                 "centroid": np.array(self.centroid, np.float64).reshape(-1, 2),
-                "donor": np.array(self.donor, dtype=str)}
+                "donor": np.array(self.donor, dtype=str), "t": np.array(self.t, np.float64)}
 
 
 def log(msg: str) -> None:
@@ -223,20 +239,20 @@ def real_samples(dev: Path, items: list[Item], video_stride: int, cache: Path) -
     """Real features (and their lip-jittered copies), cached in /tmp under a hash of the feature
     code and of the jitter."""
     jit = inspect.getsource(jitter_face) + repr(JITTER)
-    target = cache / f"real_{_code_hash(str(dev), str(video_stride), jit)}.npz"
+    target = cache / f"real_{_code_hash(str(dev), str(video_stride), jit, 'rows keep t')}.npz"
     if target.is_file():
         z = np.load(target, allow_pickle=True)
         return {k: z[k] for k in z.files}
-    arrays = _real_samples(items, video_stride).arrays()
+    arrays = _real_samples(items, video_stride, cache).arrays()
     np.savez(target, **arrays)
     return arrays
 
 
-def _real_samples(items: list[Item], video_stride: int) -> Samples:
+def _real_samples(items: list[Item], video_stride: int, cache: Path) -> Samples:
     """Every real image with a face, and video frames (all of the mixed clip, strided negatives)."""
     s = Samples()
     for it in items:
-        faces = cached_faces(it)
+        faces = cached_faces(it, cache)
         if isinstance(it, ImageItem):
             img = read_image(it.path)
             face = faces.observation(0, (img.shape[1], img.shape[0])) if img is not None else None
@@ -264,14 +280,16 @@ def _real_samples(items: list[Item], video_stride: int) -> Samples:
                 continue
             # Scored as recorded (as `tongue-mirror eval` sees it); trained on only with the
             # other detector's overlay painted out, as kind "clean".
-            s.add(mf.extract(img, face), y, group_of(it), f"{it.name}#{i}", "frame", "", w_frame)
+            t = frame.t
+            s.add(mf.extract(img, face), y, group_of(it), f"{it.name}#{i}", "frame", "", w_frame,
+                  t=t)
             if it.path.name == OVERLAY_CLIP:
                 img = remove_overlay(img, face)
                 s.add(mf.extract(img, face), y, group_of(it), f"{it.name}#{i}", "clean", "",
-                      w_frame)
+                      w_frame, t=t)
             rng = np.random.default_rng([SEED, zlib.crc32(it.name.encode()), i])
             s.add(mf.extract(img, jitter_face(face, rng)), y, group_of(it), f"{it.name}#{i}",
-                  "jit", "", w_frame)
+                  "jit", "", w_frame, t=t)
     return s
 
 
@@ -300,13 +318,13 @@ def _is_gray(img: np.ndarray) -> bool:
     return int(np.abs(small[..., 0] - small[..., 2]).max()) <= 6
 
 
-def synth_bases(items: list[Item], frame_stride: int):
+def synth_bases(items: list[Item], frame_stride: int, cache: Path):
     """(group, source, image, face) of real negative faces (colour only) to paint tongues on,
     and real positive photos to augment."""
     for it in items:
         if label_of(it) == "mixed_video":
             continue
-        faces = cached_faces(it)
+        faces = cached_faces(it, cache)
         if isinstance(it, ImageItem):
             img = read_image(it.path)
             if img is None or not faces.found[0]:
@@ -340,7 +358,8 @@ def synthetic_samples(items: list[Item], frame_stride: int, per_base: int,
     dirs = ("center", "center", "left", "right", "center", "up", "left", "right")
     t0 = time.perf_counter()
     with StillLandmarker() as landmark:
-        _synthesise(s, sdir, items, frame_stride, per_base, landmark, dirs, t0, per_base2)
+        _synthesise(s, sdir, synth_bases(items, frame_stride, cache), per_base, landmark, dirs, t0,
+                    per_base2)
     return s
 
 
@@ -357,10 +376,9 @@ def _render_synth2(crop: np.ndarray, pts: np.ndarray, rng: np.random.Generator,
     return r.image, int(bool(r.tip_past_lip))
 
 
-def _synthesise(s, sdir, items, frame_stride, per_base, landmark, dirs, t0,
-                per_base2) -> None:
+def _synthesise(s, sdir, bases, per_base, landmark, dirs, t0, per_base2) -> None:
     n_done = 0
-    for it, source, img, face in synth_bases(items, frame_stride):
+    for it, source, img, face in bases:
         if _is_gray(img):
             continue  # LFW crops: a pink tongue on a grey face teaches nothing true
         crop, pts = _face_crop(img, face)
@@ -400,8 +418,8 @@ def _synthesise(s, sdir, items, frame_stride, per_base, landmark, dirs, t0,
             if not bool(z["found"]):
                 continue
             out = cv2.imread(str(img_path))
-            f = _observation(z["landmarks"], z["names"], z["bs"], z["ypr"],
-                             (out.shape[1], out.shape[0]))
+            f = cached_observation(z["landmarks"], z["names"], z["bs"], z["ypr"],
+                                   (out.shape[1], out.shape[0]))
             y = int(z["label"]) if "label" in z.files else int(
                 kind == "synth" or label_of(it) == "tongue_out")
             s.add(mf.extract(out, f), y, group_of(it), source, kind, direction or "", 1.0)
@@ -410,23 +428,8 @@ def _synthesise(s, sdir, items, frame_stride, per_base, landmark, dirs, t0,
                 log(f"  synthetic/augmented: {n_done} ({time.perf_counter() - t0:.0f}s)")
 
 
-def _observation(landmarks: np.ndarray, names, values, ypr, size: tuple[int, int]
-                 ) -> FaceObservation:
-    """A FaceObservation from cached landmarker output (box from the landmarks)."""
-    pts = np.asarray(landmarks, np.float32)
-    x0, y0 = pts[:, :2].min(axis=0)
-    x1, y1 = pts[:, :2].max(axis=0)
-    return FaceObservation(pts, dict(zip([str(n) for n in names], [float(v) for v in values],
-                                         strict=True)),
-                           *[float(v) for v in ypr],
-                           bbox=(float(x0), float(y0), float(x1), float(y1)), image_size=size)
-
-
 def engine_donors(dev: Path) -> list:
     """Real tongues cut from every dev positive by the tongue-data engine (tools/tongue_data)."""
-    import collect
-    import pool as engine_pool
-
     items, data = collect.load(dev)
     return engine_pool.cut_donors(collect.tongue_rows(items, data), stride=3)
 
@@ -439,8 +442,6 @@ def engine_samples(dev: Path, items: list[Item], frame_stride: int, n_out: int,
     fold drops them when it holds out that person too. Each base face's random draw is seeded by
     (seed, draw, face, n_out) alone, so `draw` k is the same samples however the engine's code
     is laid out; the cache is keyed by the code as well, so a changed engine re-renders them."""
-    import fullframe
-
     donors = engine_donors(dev)
     log(f"engine: {len(donors)} tongues from {len({t.group for t in donors})} people")
     code = b"".join((TOOLS / "tongue_data" / f).read_bytes()
@@ -450,7 +451,7 @@ def engine_samples(dev: Path, items: list[Item], frame_stride: int, n_out: int,
     s = Samples()
     t0 = time.perf_counter()
     with StillLandmarker() as landmark:
-        for it, source, img, face in synth_bases(items, frame_stride):
+        for it, source, img, face in synth_bases(items, frame_stride, cache):
             if label_of(it) == "tongue_out" or _is_gray(img):
                 continue
             what = f"{seed}:{draw}:{source}:{n_out}".encode()
@@ -458,10 +459,10 @@ def engine_samples(dev: Path, items: list[Item], frame_stride: int, n_out: int,
             meta = sdir / f"{key}.npz"
             if not meta.is_file():
                 crop, pts = _face_crop(img, face)
-                base = _observation(pts, sorted(face.blendshapes),
-                                    [face.blendshape(n) for n in sorted(face.blendshapes)],
-                                    (face.yaw, face.pitch, face.roll),
-                                    (crop.shape[1], crop.shape[0]))
+                base = cached_observation(pts, sorted(face.blendshapes),
+                                          [face.blendshape(n) for n in sorted(face.blendshapes)],
+                                          (face.yaw, face.pitch, face.roll),
+                                          (crop.shape[1], crop.shape[0]))
                 rng = np.random.default_rng(int(hashlib.sha1(what).hexdigest()[:8], 16))
                 got = fullframe.samples(crop, base, group_of(it), donors, rng, n_out)
                 rec: dict[str, list] = {k: [] for k in ("found", "label", "kind", "direction",
@@ -486,8 +487,8 @@ def engine_samples(dev: Path, items: list[Item], frame_stride: int, n_out: int,
                 if not bool(z["found"][j]):
                     continue
                 out = cv2.imread(str(sdir / f"{key}_{j}.png"))
-                f = _observation(z["landmarks"][j], lm.DETECTOR_BLENDSHAPES, z["bs"][j],
-                                 z["ypr"][j], (out.shape[1], out.shape[0]))
+                f = cached_observation(z["landmarks"][j], lm.DETECTOR_BLENDSHAPES, z["bs"][j],
+                                       z["ypr"][j], (out.shape[1], out.shape[0]))
                 s.add(mf.extract(out, f), int(z["label"][j]), group_of(it), source, "engine",
                       str(z["direction"][j]), 1.0, donor=str(z["donor"][j]))
             if len(s.y) and len(s.y) % 200 < 4:
@@ -776,11 +777,15 @@ def best_threshold(y, logit, w) -> float:
     return float(0.5 * (near.min() + near.max())) if len(near) else best_t
 
 
-def main() -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line (see the module doc); every path is checked by `check_args`."""
     ap = argparse.ArgumentParser(description="Train the tongue-out detector (see module doc).")
-    ap.add_argument("--data", type=Path, default=Path("/work/shared/data/dev"))
+    ap.add_argument("--data", type=Path,
+                    help="the labelled dataset to train on: a folder with manifest.csv (required)")
     ap.add_argument("--out", type=Path, default=Path("assets/detector"))
-    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="an existing folder for the landmark, feature and synthetic-image caches"
+                    f" (default {DEFAULT_CACHE}, created)")
     ap.add_argument("--model", choices=("trees", "logistic", "mlp"), default="trees")
     ap.add_argument("--video-stride", type=int, default=2)
     ap.add_argument("--synth-stride", type=int, default=15)
@@ -817,43 +822,66 @@ def main() -> int:
                     " it in /tmp), to replay gesture rules on strangers without refitting")
     ap.add_argument("--synth-weight", type=float, default=0.5,
                     help="weight of each synthetic/augmented row relative to a real photo")
-    args = ap.parse_args()
+    return ap.parse_args(argv)
+
+
+def check_args(args: argparse.Namespace) -> None:
+    """Every setting, path and the `train` extra checked before any work: a UserError in one line
+    instead of a traceback minutes in."""
     if args.engine_draws < 1:
-        print("error: --engine-draws must be at least 1 (--engine-per-face 0 turns the engine off)",
-              file=sys.stderr)
-        return 2
+        raise UserError("--engine-draws must be at least 1 (--engine-per-face 0 turns the engine "
+                        "off)")
     if args.model != "trees" and args.engine_draws > 1 and args.engine_per_face > 0:
-        print(f"error: only trees average engine draws; --model {args.model} needs "
-              "--engine-draws 1", file=sys.stderr)
-        return 2
+        raise UserError(f"only trees average engine draws; --model {args.model} needs "
+                        "--engine-draws 1")
+    if args.data is None:
+        raise UserError("--data DIR is required: the labelled dataset to train on (a folder "
+                        "with manifest.csv)")
     if not (args.data / "manifest.csv").is_file():
-        print(f"no dev data at {args.data}: nothing to train on", file=sys.stderr)
-        return 2
-    try:
-        items = list(load_dataset(args.data).items)
-    except UserError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    t0 = time.perf_counter()
-    real = real_samples(args.data, items, args.video_stride, args.cache)
+        raise UserError(f"--data {args.data}: no manifest.csv there, nothing to train on")
+    if args.cache is not None and not args.cache.is_dir():
+        raise UserError(f"--cache {args.cache}: no such folder (create it, or leave --cache out "
+                        f"for {DEFAULT_CACHE})")
+    if args.out.exists() and not args.out.is_dir():
+        raise UserError(f"--out {args.out}: not a folder")
+    if args.heldout_readings is not None and args.heldout_readings.is_dir():
+        raise UserError(f"--heldout-readings {args.heldout_readings}: a folder, expected a file")
+    for module in TRAIN_EXTRA:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            raise UserError(f"training needs {module} (scikit-learn and scipy, the `train` "
+                            "extra): pip install -e '.[train]'") from None
+
+
+def gather_samples(args: argparse.Namespace, items: list[Item], cache: Path, t0: float) -> dict:
+    """Every feature row: the real items, then (unless --no-synth) painted, augmented and
+    engine rows, each with its engine draw (-1: in every draw's fit)."""
+    real = real_samples(args.data, items, args.video_stride, cache)
     log(f"real samples: {len(real['y'])} ({time.perf_counter() - t0:.0f}s)")
     if args.no_synth:
         syn = Samples().arrays()
     else:
         syn = synthetic_samples(items, args.synth_stride, args.synth_per_face,
-                                args.cache, args.synth2_per_face).arrays()
+                                cache, args.synth2_per_face).arrays()
     syn["draw"] = np.full(len(syn["y"]), -1)
     if args.engine_per_face > 0 and not args.no_synth:
         for k in range(args.engine_draws):
             eng = engine_samples(args.data, items, args.engine_stride, args.engine_per_face,
-                                 args.cache, args.seed, k).arrays()
+                                 cache, args.seed, k).arrays()
             eng["draw"] = np.full(len(eng["y"]), k)
             syn = {key: np.concatenate([syn[key], eng[key]]) for key in syn}
     log(f"synthetic+augmented samples: {len(syn['y'])} ({time.perf_counter() - t0:.0f}s)")
     real["draw"] = np.full(len(real["y"]), -1)
     data = {k: np.concatenate([real[k], syn[k]]) if len(syn["y"]) else real[k] for k in real}
     data["group"] = regroup(items, data["source"])
-    is_real = np.isin(data["kind"], ("image", "frame"))
+    return data
+
+
+def weigh_rows(data: dict, args: argparse.Namespace) -> np.ndarray:
+    """Sets each row's training weight (synthetic share, clip weight, person cap); returns the
+    rows training may use (never the avc clip's raw frames; none of it with
+    --skip-overlay-clip)."""
     data["weight"] = np.where(np.isin(data["kind"], ("synth", "synth2", "aug", "engine")),
                               data["weight"] * args.synth_weight, data["weight"])
     data["weight"] = np.where(np.isin(data["kind"], ("frame", "clean")),
@@ -864,7 +892,23 @@ def main() -> int:
     trainable = ~(overlay_rows & (data["kind"] == "frame"))
     if args.skip_overlay_clip:
         trainable &= ~overlay_rows
+    return trainable
 
+
+@dataclass(frozen=True, eq=False)
+class HeldOut:
+    """Leave-people-out predictions: each real row's decision value from the fold that held its
+    person out, and each person's fold model."""
+
+    oof: np.ndarray  # NaN where not scored
+    scored: np.ndarray  # real rows with a held-out value
+    fold_params: dict[str, dict]
+
+
+def cross_validate(data: dict, is_real: np.ndarray, trainable: np.ndarray,
+                   args: argparse.Namespace, t0: float) -> HeldOut:
+    """One fit per fold without its people (nor engine rows carrying their tongues); their real
+    rows scored by it."""
     folds = make_folds(data["group"], is_real, args.seed)
     oof = np.full(len(data["y"]), np.nan)
     fold_params: dict[str, dict] = {}
@@ -877,32 +921,68 @@ def main() -> int:
         log(f"fold {k + 1}/{len(folds)} ({', '.join(fold)[:60]}) ({time.perf_counter() - t0:.0f}s)")
         sel = test & is_real
         oof[sel] = predict_logit(params, data["x"][sel])
-    scored = is_real & ~np.isnan(oof)
-    # Rows weigh as in training: a photo 1, a whole clip as much as 30 photos.
-    t_logit = best_threshold(data["y"][scored], oof[scored], data["weight"][scored])
-    gain = fit_gain(data["y"][scored], oof[scored] - t_logit, data["weight"][scored])
+    return HeldOut(oof, is_real & ~np.isnan(oof), fold_params)
+
+
+def operating_point(data: dict, held: HeldOut) -> tuple[float, float]:
+    """(logit threshold of max held-out F1, probability slope), rows weighed as in training: a
+    photo 1, a whole clip as much as 30 photos."""
+    s = held.scored
+    t_logit = best_threshold(data["y"][s], held.oof[s], data["weight"][s])
+    gain = fit_gain(data["y"][s], held.oof[s] - t_logit, data["weight"][s])
     log(f"probability slope fitted on held-out predictions: {gain:.2f}")
+    return t_logit, gain
+
+
+def heldout_report(items: list[Item], data: dict, held: HeldOut, t_logit: float, gain: float,
+                   args: argparse.Namespace, cache: Path, t0: float) -> tuple[dict, dict]:
+    """(per-family figures with the strided clips' gestures, per-person figures with every frame
+    of their clips through eval's runner) on held-out predictions."""
+    oof, scored = held.oof, held.scored
     report = validation_report(data, oof, scored, t_logit, args.seed)
     report["overall"]["person_recall_macro"] = person_macro(data, oof, scored, t_logit)
-    report["gestures"] = heldout_gestures(items, data, oof, scored, t_logit, gain)
-    people = person_report(items, data, oof, scored, t_logit, gain, fold_params, args.seed,
-                           args.heldout_readings)
+    report["gestures"] = heldout_gestures(items, data, oof, scored, t_logit, gain, cache)
+    people = person_report(items, data, oof, scored, t_logit, gain, held.fold_params, args.seed,
+                           cache, args.heldout_readings)
     log(f"held-out clips scored through the gesture tracker ({time.perf_counter() - t0:.0f}s)")
     log(f"held-out person-macro recall {report['overall']['person_recall_macro']:.3f}")
+    return report, people
 
-    final = fit_draws(data["x"][trainable], data["y"][trainable], data["weight"][trainable],
-                      data["draw"][trainable], args.model, args.seed, args.C)
-    fit_logit = predict_logit(final, data["x"])
-    fit_report = fit_summary(data, fit_logit, is_real, t_logit)
 
+def fit_directions(data: dict) -> tuple[dict, dict, dict, np.ndarray]:
+    """(the shipped direction model, its leave-one-photo-out and leave-person-out checks, the
+    labelled real photos' rows)."""
     dreal, deng, dweight = direction_rows(data)
     dtrain = dreal | deng
     direction = fit_direction(data["x"][dtrain], data["direction"][dtrain], dweight[dtrain])
     dir_report = direction_validation(data["x"][dreal], data["direction"][dreal])
-    dir_person = direction_by_person(data)
+    return direction, dir_report, direction_by_person(data), dreal
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    payload = {
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        check_args(args)
+        items = list(load_dataset(args.data).items)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    cache = args.cache or DEFAULT_CACHE
+    cache.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    data = gather_samples(args, items, cache, t0)
+    is_real = np.isin(data["kind"], ("image", "frame"))
+    trainable = weigh_rows(data, args)
+    held = cross_validate(data, is_real, trainable, args, t0)
+    t_logit, gain = operating_point(data, held)
+    report, people = heldout_report(items, data, held, t_logit, gain, args, cache, t0)
+
+    final = fit_draws(data["x"][trainable], data["y"][trainable], data["weight"][trainable],
+                      data["draw"][trainable], args.model, args.seed, args.C)
+    fit_report = fit_summary(data, predict_logit(final, data["x"]), is_real, t_logit)
+    direction, dir_report, dir_person, dreal = fit_directions(data)
+
+    model_path = write_model(args.out, {
         "feature_names": list(mf.FEATURE_NAMES),
         **final,
         "offset": t_logit,
@@ -916,16 +996,32 @@ def main() -> int:
                  "heldout_people": people,
                  "fit": fit_report,
                  "direction_loo": dir_report, "direction_by_person": dir_person},
-    }
-    (args.out / "model.json").write_text(json.dumps(payload, separators=(",", ":")))
-    log(f"wrote {args.out / 'model.json'} ({(args.out / 'model.json').stat().st_size} bytes)")
-    shipped = load_detector(model_path=args.out / "model.json")
-    fit_dir = []
-    for vec, lab in zip(data["x"][dreal], data["direction"][dreal], strict=True):
-        feats = mf.MouthFeatures(vec.astype(np.float32), None, 0.0, np.zeros((1, 1, 3), np.uint8))
-        fit_dir.append(shipped.direction_of(feats)[1] == lab)
+    })
     print_tables(report, fit_report, t_logit)
     print_people(people)
+    print_directions(model_path, data["x"][dreal], data["direction"][dreal], dir_report,
+                     dir_person)
+    print_video_check([] if args.no_video_check else video_check(items, model_path, cache))
+    return 0
+
+
+def write_model(out: Path, payload: dict) -> Path:
+    """model.json in `out` (compact JSON, as the detector loads it)."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "model.json"
+    path.write_text(json.dumps(payload, separators=(",", ":")))
+    log(f"wrote {path} ({path.stat().st_size} bytes)")
+    return path
+
+
+def print_directions(model_path: Path, x: np.ndarray, labels: np.ndarray, dir_report: dict,
+                     dir_person: dict) -> None:
+    """The direction model's checks, and the shipped model's fit on the labelled photos."""
+    shipped = load_detector(model_path=model_path)
+    fit_dir = []
+    for vec, lab in zip(x, labels, strict=True):
+        feats = mf.MouthFeatures(vec.astype(np.float32), None, 0.0, np.zeros((1, 1, 3), np.uint8))
+        fit_dir.append(shipped.direction_of(feats)[1] == lab)
     print(f"\nDIRECTION (center/left/right) on {dir_report['n']} labelled real photos")
     print(f"  leave-one-photo-out accuracy {dir_report['accuracy']:.3f}; shipped-model fit "
           f"{np.mean(fit_dir):.3f}")
@@ -934,15 +1030,17 @@ def main() -> int:
           f" real photos and every engine row built on them held out; {dir_person['engine_rows']}"
           " engine rows with a side in training)")
     print("  confusion (rows true, cols predicted):", json.dumps(dir_person["confusion"]))
+
+
+def print_video_check(checks: list[tuple]) -> None:
+    """`video_check`'s rows, one per clip."""
     print("\nSHIPPED MODEL ON EVERY FRAME OF EVERY CLIP (as recorded; fit, not held out)")
     print("  starts and frame F1 from the gesture tracker with its defaults")
     print(f"{'clip':52s} {'frames':>6s} {'p>=0.5':>7s} {'max p':>6s} {'starts':>12s}"
           f" {'frame F1':>8s}")
-    checks = [] if args.no_video_check else video_check(items, args.out / "model.json")
     for name, n, frac, mx, runs, f1 in checks:
         f1s = f"{f1:8.3f}" if f1 is not None else f"{'':8s}"
         print(f"{name[:52]:52s} {n:6d} {frac:7.3f} {mx:6.3f} {runs:12d} {f1s}")
-    return 0
 
 
 def validation_report(data, oof, scored, t_logit, seed) -> dict:
@@ -991,20 +1089,19 @@ def person_macro(data, oof, scored, t_logit) -> float:
     return float(np.mean(out))
 
 
-def clip_gestures(index: np.ndarray, prob: np.ndarray, fps: float, seconds: float,
-                  intervals: list[tuple[int, int, str]] | None) -> dict:
-    """The gesture tracker with its defaults over one clip's probabilities at frames `index`;
-    its starts scored as `tongue-mirror eval` scores them: false activations per minute on a
-    negative clip (`intervals` None), hits, false and duplicate starts and onset latency in
-    source frames on a labelled one."""
-    _state, starts = track_gestures(index, prob, fps)
-    row: dict = {"fps": fps, "seconds": seconds, "starts": [f for _t, f in starts]}
-    if intervals is None:
+def clip_gestures(result: VideoResult, seconds: float) -> dict:
+    """One clip's starts from the gesture tracker (`result`, from eval's runner) scored as
+    `tongue-mirror eval` scores them: false activations per minute on a negative clip; hits,
+    false and duplicate starts and onset latency in source frames against the labelled
+    intervals on a mixed one."""
+    starts = result.starts
+    row: dict = {"fps": result.fps, "seconds": seconds, "starts": [f for _t, f in starts]}
+    item = result.item
+    if not item.mixed:
         row.update(false=len(starts), per_minute=per_minute(len(starts), seconds))
         return row
-    spans = [(LabelledInterval(a / fps, b / fps, a, b), conf) for a, b, conf in intervals]
-    m = match_events(starts, [iv for iv, c in spans if c == "sure"],
-                     ambiguous=[iv for iv, c in spans if c != "sure"])
+    m = match_events(starts, [iv.labelled() for iv in item.sure_intervals],
+                     ambiguous=[iv.labelled() for iv in item.intervals if not iv.sure])
     row.update(events=len(m.hits) + len(m.missed), hits=len(m.hits),
                false=len(m.false_events), duplicates=len(m.duplicate_events),
                latency_frames=m.latencies_frames.tolist())
@@ -1012,9 +1109,10 @@ def clip_gestures(index: np.ndarray, prob: np.ndarray, fps: float, seconds: floa
 
 
 def heldout_gestures(items: list[Item], data, oof, scored, t_logit: float,
-                     gain: float) -> dict:
-    """Each clip's held-out probabilities through `clip_gestures`: the events a stranger would
-    trigger. Negative clips are seen at the training stride."""
+                     gain: float, cache: Path) -> dict:
+    """Each clip's held-out probabilities through the gesture tracker on the frames' own times
+    (`replay_clip`), scored by `clip_gestures`: the events a stranger would trigger. Negative
+    clips are seen at the training stride."""
     src = data["source"].astype(str)
     frames = scored & (data["kind"] == "frame")
     by_path = {it.name: it for it in items}
@@ -1027,36 +1125,29 @@ def heldout_gestures(items: list[Item], data, oof, scored, t_logit: float,
         rows, index = rows[order], index[order]
         fps = clip_fps(it.path)
         prob = 1.0 / (1.0 + np.exp(-gain * (oof[rows] - t_logit)))
-        seconds = len(cached_faces(it).found) / fps
-        intervals = ([(iv.start_frame, iv.end_frame, "sure" if iv.sure else "ambiguous")
-                      for iv in it.intervals] if it.mixed else None)
-        out[Path(path).name] = clip_gestures(index, prob, fps, seconds, intervals)
+        seconds = len(cached_faces(it, cache).found) / fps
+        # every scored row has a face: its reading carries a logit, so the baseline takes part
+        result = replay_clip(it, data["t"][rows], index, prob, np.ones(len(rows), bool),
+                             RunConfig().gesture, fps)
+        out[Path(path).name] = clip_gestures(result, seconds)
     return out
 
 
-def heldout_clip(item: VideoItem, params: dict, t_logit: float, gain: float
+def heldout_clip(item: VideoItem, params: dict, t_logit: float, gain: float, cache: Path
                  ) -> tuple[VideoResult, np.ndarray]:
-    """Every frame of one clip through the front of the app's pipeline (cached landmarks → a
-    detector that never saw this person, at the pooled operating point → the gesture tracker with
+    """Every frame of one clip through eval's runner (cached landmarks → a detector that never
+    saw this person, at the pooled operating point → the gesture tracker with
     `RunConfig().gesture`), as `tongue-mirror eval` runs it; with the per-frame extension."""
     model = DetectorModel.from_dict({"feature_names": list(mf.FEATURE_NAMES), **params,
                                      "offset": t_logit, "gain": gain}, "a training fold")
-    front = TongueSlice(cached_faces(item), TongueDetector(model),
-                        GestureTracker(RunConfig().gesture))
-    rows = [front.step(frame) for frame in clip_frames(item.path)]
-    return VideoResult(
-        item=item, t=np.array([r.frame.t for r in rows], np.float64),
-        index=np.array([r.frame.index for r in rows], np.int64),
-        probability=np.array([r.reading.probability for r in rows], np.float64),
-        smoothed=np.array([r.tongue.probability for r in rows], np.float64),
-        is_out=np.array([r.tongue.is_out for r in rows], bool),
-        face_found=np.array([r.face is not None for r in rows], bool),
-        events=tuple(e for r in rows for e in r.tongue.events), fps=clip_fps(item.path)
-    ), np.array([r.reading.extension for r in rows], np.float64)
+    result, rows = score_clip(item, cached_faces(item, cache), TongueDetector(model),
+                              RunConfig().gesture)
+    return result, np.array([r.reading.extension for r in rows], np.float64)
 
 
 def person_report(items: list[Item], data, oof, scored, t_logit: float, gain: float,
-                  fold_params: dict[str, dict], seed: int, readings: Path | None = None) -> dict:
+                  fold_params: dict[str, dict], seed: int, cache: Path,
+                  readings: Path | None = None) -> dict:
     """Per held-out person: photo F1 with its bootstrap interval (or the false-positive count of a
     person with no tongue-out photo), and their clips scored by `eval`'s own scorer
     (`video_section`, `negatives_section`) on every frame; then the clips pooled over people."""
@@ -1081,7 +1172,7 @@ def person_report(items: list[Item], data, oof, scored, t_logit: float, gain: fl
     for it in items:
         if not isinstance(it, VideoItem) or group_of(it) not in fold_params:
             continue
-        r, extension = heldout_clip(it, fold_params[group_of(it)], t_logit, gain)
+        r, extension = heldout_clip(it, fold_params[group_of(it)], t_logit, gain, cache)
         (mixed if it.mixed else negative).append(r)
         kept[it.name] = (r, extension)
         clips = people[group_of(it)].setdefault("clips", {})
@@ -1129,46 +1220,28 @@ def fit_summary(data, logit, is_real, t_logit) -> dict:
     return out
 
 
-def track_gestures(index: np.ndarray, prob: np.ndarray, fps: float
-                   ) -> tuple[np.ndarray, list[tuple[float, int]]]:
-    """The real gesture tracker with its defaults over probabilities at source frames `index`:
-    out/in after each, and the (t, frame) of every start."""
-    tracker = GestureTracker(RunConfig().gesture)
-    state = np.zeros(len(prob), bool)
-    starts: list[tuple[float, int]] = []
-    for k, (i, v) in enumerate(zip(np.asarray(index).tolist(), np.asarray(prob).tolist(),
-                                   strict=True)):
-        # every scored row has a face: its reading carries a logit, so the baseline takes part
-        s = tracker.update(TongueReading(probability=float(v), logit=0.0), i / fps, i)
-        state[k] = s.is_out
-        starts += [(e.t, e.frame) for e in s.events if e.event == TONGUE_OUT_START]
-    return state, starts
-
-
-def video_check(items: list[Item], model_path: Path) -> list[tuple]:
+def video_check(items: list[Item], model_path: Path, cache: Path) -> list[tuple]:
     """The shipped model over every frame of every clip, as recorded (overlay included).
 
-    Runs the front of the app's pipeline (`TongueSlice`: cached landmarks → detector → gesture
-    tracker with its defaults, on the source's frame times), as `tongue-mirror eval` does; starts
-    and the frame F1 of the mixed clip (ambiguous frames excluded) come from it. On negative clips
-    every start is a false activation.
+    Runs eval's runner (`score_clip`: cached landmarks → detector → gesture tracker with its
+    defaults, on the source's frame times), as `tongue-mirror eval` does; starts and the frame F1
+    of the mixed clip (ambiguous frames excluded) come from it. On negative clips every start is
+    a false activation.
     """
     det = load_detector(model_path=model_path)
     rows = []
     for it in items:
         if not isinstance(it, VideoItem):
             continue
-        front = TongueSlice(cached_faces(it), det, GestureTracker(RunConfig().gesture))
-        steps = [front.step(frame) for frame in clip_frames(it.path)]
-        p = np.array([r.reading.probability for r in steps])
-        state = np.array([r.tongue.is_out for r in steps], dtype=bool)
-        runs = sum(e.event == TONGUE_OUT_START for r in steps for e in r.tongue.events)
+        r, _slices = score_clip(it, cached_faces(it, cache), det, RunConfig().gesture)
+        p = r.probability
         f1 = None
         if it.mixed:
             y = frame_labels(it, len(p))
             keep = y >= 0
-            f1 = f1_score(y[keep], state[keep].astype(int))[0]
-        rows.append((it.path.name, len(p), float((p >= 0.5).mean()), float(p.max()), runs, f1))
+            f1 = f1_score(y[keep], r.is_out[keep].astype(int))[0]
+        rows.append((it.path.name, len(p), float((p >= 0.5).mean()), float(p.max()),
+                     len(r.starts), f1))
     return rows
 
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 from tool_module import load_tool
@@ -64,22 +69,29 @@ def test_engine_draws_are_averaged_into_one_tree_ensemble(train):
     assert np.allclose(train.predict_logit(one, probe), train.predict_logit(plain, probe))
 
 
-def test_held_out_probabilities_go_through_the_real_gesture_tracker(train):
-    p = np.array([0.0] * 5 + [0.9] * 10 + [0.0] * 5 + [0.55, 0.6])
-    state, starts = train.track_gestures(np.arange(len(p)), p, 30.0)
-    assert len(starts) == 1  # the flicker at the end has too little evidence to start
-    assert state[6] and not state[5] and not state[-1]
+def _clip(tmp_path, intervals=()):
+    from tongue_mirror.evaluation.dataset import VideoItem
+
+    return VideoItem(tmp_path / "c.mp4", "videos/c.mp4", "t", tuple(intervals),
+                     mixed=bool(intervals))
 
 
-def test_held_out_gestures_are_scored_as_eval_scores_them(train):
-    clip_gestures = train.clip_gestures
+def test_held_out_gestures_are_scored_as_eval_scores_them(train, tmp_path):
+    from tongue_mirror.app.config import RunConfig
+    from tongue_mirror.evaluation.dataset import Interval
+    from tongue_mirror.evaluation.runner import replay_clip
+
+    clip_gestures, cfg = train.clip_gestures, RunConfig().gesture
 
     # A labelled clip at 12 fps: out from frame 10 to 29, frame 9 ambiguous; the probabilities
     # rise at frame 11, so the confirmed start is frame 12 (two frames of evidence), 2 late.
+    item = _clip(tmp_path, [Interval(9 / 12, 9 / 12, 9, 9, False),
+                            Interval(10 / 12, 29 / 12, 10, 29, True)])
     prob = np.zeros(40)
     prob[11:30] = 0.95
-    row = clip_gestures(np.arange(40), prob, 12.0, 40 / 12.0,
-                        [(9, 9, "ambiguous"), (10, 29, "sure")])
+    index = np.arange(40)
+    result = replay_clip(item, index / 12.0, index, prob, np.ones(40, bool), cfg, 12.0)
+    row = clip_gestures(result, 40 / 12.0)
     assert row["starts"] == [12]
     assert (row["events"], row["hits"], row["false"], row["duplicates"]) == (1, 1, 0, 0)
     assert row["latency_frames"] == [2.0]
@@ -89,14 +101,38 @@ def test_held_out_gestures_are_scored_as_eval_scores_them(train):
     # where it is.
     index = np.arange(0, 60, 2)
     prob = np.where((index >= 20) & (index <= 26), 0.9, 1.0 / (1.0 + np.exp(5.0)))
-    row = clip_gestures(index, prob, 30.0, 2.0, None)
+    result = replay_clip(_clip(tmp_path), index / 30.0, index, prob, np.ones(len(index), bool),
+                         cfg, 30.0)
+    row = clip_gestures(result, 2.0)
     assert row["starts"] == [22] and row["false"] == 1
     assert row["per_minute"] == 30.0
 
 
-def test_synthetic_rows_belong_to_their_base_face_person(train):
-    from types import SimpleNamespace
+def test_held_out_gestures_run_on_each_frames_own_time(train, tmp_path, monkeypatch):
+    """The tracker is fed each row's stored frame time (Frame.t, kept by the sampler), not
+    index / fps: here the clip says 30 fps while its frames came every 1/15 s."""
+    data = {"source": np.array([f"videos/c.mp4#{i}" for i in range(12)]),
+            "kind": np.array(["frame"] * 12), "t": np.arange(12) / 15.0}
+    seen = []
 
+    def spy(it, t, index, *rest):
+        seen.append((np.asarray(t).copy(), np.asarray(index).copy()))
+        return replay(it, t, index, *rest)
+
+    replay = train.replay_clip
+    monkeypatch.setattr(train, "replay_clip", spy)
+    monkeypatch.setattr(train, "clip_fps", lambda _path: 30.0)
+    monkeypatch.setattr(train, "cached_faces",
+                        lambda _it, _cache: SimpleNamespace(found=np.ones(12, bool)))
+    oof = np.where(np.arange(12) >= 4, 3.0, -8.0)
+    rows = train.heldout_gestures([_clip(tmp_path)], data, oof, np.ones(12, bool), 0.0, 1.0,
+                                  tmp_path)
+    (t, index), = seen
+    assert np.array_equal(t, np.arange(12) / 15.0) and np.array_equal(index, np.arange(12))
+    assert rows["c.mp4"]["seconds"] == 12 / 30.0
+
+
+def test_synthetic_rows_belong_to_their_base_face_person(train):
     items = [SimpleNamespace(name="videos/Mobeen-Application__tongue_lift.mp4",
                              source="Ayman-ELwarak/Mobeen-Application"),
              SimpleNamespace(name="videos/Mobeen-Application__tongue_sweep_right.mp4",
@@ -139,9 +175,87 @@ def test_lip_jitter_moves_only_the_lips_within_its_bounds_and_keeps_their_order(
     (["--engine-draws", "0"], "--engine-draws must be at least 1"),
     (["--model", "logistic"], "--model logistic needs --engine-draws 1"),
 ])
-def test_impossible_settings_are_one_line_errors_before_any_work(train, monkeypatch, capsys,
-                                                                 tmp_path, args, says):
-    monkeypatch.setattr("sys.argv", ["train_detector.py", "--data", str(tmp_path), *args])
-    assert train.main() == 2
+def test_impossible_settings_are_one_line_errors_before_any_work(train, capsys, tmp_path, args,
+                                                                 says):
+    assert train.main(["--data", str(tmp_path), *args]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and says in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    ([], "--data DIR is required"),
+    (["--data", "{tmp}/nowhere"], "no manifest.csv there"),
+    (["--data", "{data}", "--cache", "{tmp}/no_such_dir"], "--cache {tmp}/no_such_dir: no such folder"),
+    (["--data", "{data}", "--out", "{data}/manifest.csv"], "not a folder"),
+])
+def test_bad_paths_are_one_line_errors_before_any_work(train, monkeypatch, capsys, tmp_path, args,
+                                                       says):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "manifest.csv").write_text("path,kind,label\n")
+    started = []
+    monkeypatch.setattr(train, "real_samples", lambda *a: started.append(a))
+    fill = {"tmp": tmp_path, "data": data}
+    assert train.main([a.format(**fill) for a in args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and says.format(**fill) in err and err.count("\n") == 1
+    assert not started and not (tmp_path / "no_such_dir").exists()
+
+
+def test_a_plain_install_without_the_train_extra_is_told_so_before_any_work(
+        train, monkeypatch, capsys, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "manifest.csv").write_text("path,kind,label\n")
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # import sklearn raises ImportError
+    monkeypatch.setattr(train, "real_samples", lambda *a: pytest.fail("work began"))
+    assert train.main(["--data", str(data), "--cache", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: training needs sklearn") and "[train]" in err
+    assert err.count("\n") == 1
+
+
+def test_run_as_a_file_it_says_how_to_run_it(tmp_path):
+    import subprocess
+
+    tool = Path(__file__).resolve().parents[2] / "tools" / "train_detector.py"
+    run = subprocess.run([sys.executable, str(tool), "--data", str(tmp_path)], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0
+    assert run.stderr.strip() == ("error: run it as a module from the repository root: "
+                                  "python -m tools.train_detector --data DIR ...")
+
+
+@pytest.mark.slow
+def test_a_tiny_training_runs_through_the_package_runner_and_cache(train, monkeypatch, tmp_path,
+                                                                   capsys):
+    """The whole tool on a generated dataset (the synthetic performer on the public-domain
+    portraits): landmarks land in --cache through evaluation.training_data, every held-out and
+    shipped clip is scored by eval's runner, and the model it writes is one the app loads."""
+    from tiny_dataset import write_tiny_dataset
+
+    from tongue_mirror.evaluation import runner
+    from tongue_mirror.io.detector_files import load_detector
+
+    data = write_tiny_dataset(tmp_path / "data")
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    cache.mkdir()
+    scored, replayed = [], []
+    monkeypatch.setattr(train, "score_clip",
+                        lambda item, *a: scored.append(item.name) or runner.score_clip(item, *a))
+    monkeypatch.setattr(train, "replay_clip",
+                        lambda item, *a: replayed.append(item.name) or runner.replay_clip(item, *a))
+    assert train.main(["--data", str(data), "--cache", str(cache), "--out", str(out),
+                       "--no-synth", "--heldout-readings", str(tmp_path / "r.npz")]) == 0
+    clips = sorted(str(p.relative_to(data)) for p in (data / "videos").iterdir())
+    assert sorted(scored) == sorted(clips * 2)  # held out, then the shipped model's check
+    assert sorted(replayed) == clips
+    assert len(list(cache.glob("*.npz"))) >= 10  # one landmark file per photo and clip, + rows
+    model = json.loads((out / "model.json").read_text())
+    people = model["info"]["heldout_people"]
+    assert sum(len(p.get("clips", {})) for p in people["people"].values()) == len(clips)
+    assert people["mixed"]["events_total"] == 4 and people["negatives"]["n"] == 2
+    assert load_detector(model_path=out / "model.json") is not None
+    readings = np.load(tmp_path / "r.npz")
+    assert sorted(readings["names"].tolist()) == clips
+    assert "LEAVE-PEOPLE-OUT PER PERSON" in capsys.readouterr().out

@@ -1,6 +1,6 @@
 """Landmarks every dev photo and clip frame once and keeps what the engine needs, under /tmp.
 
-    PYTHONPATH=src nice -n 10 python tools/tongue_data/collect.py ../shared/data/dev
+    nice -n 10 python -m tools.tongue_data.collect ../shared/data/dev
 
 Per item: the canonical mouth patch exactly as `features.extract` warps it for `live`, the
 detector's feature vector (for the trees), the landmarks in patch pixels, the cheek skin (Lab),

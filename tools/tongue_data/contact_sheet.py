@@ -1,7 +1,7 @@
 """A contact sheet of 100 random tongue-data engine samples (canonical mouth patches).
 
-    PYTHONPATH=src python tools/tongue_data/contact_sheet.py docs/tongue_data_contact_sheet.png
-    PYTHONPATH=src python tools/tongue_data/contact_sheet.py /tmp/dev_sheet.png --dev ../shared/data/dev
+    python -m tools.tongue_data.contact_sheet docs/tongue_data_contact_sheet.png
+    python -m tools.tongue_data.contact_sheet /tmp/dev_sheet.png --dev ../shared/data/dev
 
 By default the engine runs on public-domain faces only (scikit-image's astronaut and matplotlib's
 Grace Hopper, animated by the synthetic performer, whose rendered tongues stand in for the real
@@ -16,10 +16,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import collect
 import cv2
 import numpy as np
-import pool as engine_pool
 
 from tongue_mirror.io.face_tracker import FaceTracker
 from tongue_mirror.synth import expressions as ex
@@ -28,6 +26,13 @@ from tongue_mirror.synth.portraits import load_portrait
 from tongue_mirror.synth.tongue import DIRECTIONS as TONGUE_DIRECTIONS
 from tongue_mirror.synth.variations import Variation
 from tongue_mirror.values import Frame
+
+if not __package__:  # run as a file: `tools.tongue_data` below would not import
+    raise SystemExit("error: run it as a module from the repository root: "
+                     "python -m tools.tongue_data.contact_sheet OUT.png ...")
+
+from tools.tongue_data import collect
+from tools.tongue_data import pool as engine_pool
 
 KIND_COLOURS = {"out": (60, 200, 60), "tip": (0, 210, 230), "inside": (40, 40, 230),
                 "plain": (150, 150, 150)}

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import collect
 import cv2
-import engine
 import numpy as np
 
 from tongue_mirror.core.detector import mouth_patch
 from tongue_mirror.values import FaceObservation
+from tools.tongue_data import collect, engine
 
 CFG = mouth_patch.PatchConfig()
 SIDES = ("center", "left", "right")

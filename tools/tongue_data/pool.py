@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import engine
 import numpy as np
+
+from tools.tongue_data import engine
 
 DIRS = ("center", "left", "right", "up", "down")
 

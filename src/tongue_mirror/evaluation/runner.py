@@ -3,13 +3,14 @@ the front of the pipeline (`core.tongue_slice`), so a scored frame is a frame th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from tongue_mirror.core.gesture import TONGUE_OUT_START, GestureConfig, GestureTracker
-from tongue_mirror.core.pipeline import Detector
+from tongue_mirror.core.pipeline import Detector, Tracker
 from tongue_mirror.core.tongue_slice import SliceResult, TongueSlice
 from tongue_mirror.errors import UserError
 from tongue_mirror.evaluation.dataset import Dataset, ImageItem, VideoItem
@@ -116,27 +117,65 @@ def run_video(item: VideoItem, detector: Detector, gesture_config: GestureConfig
         empty = np.zeros(0)
         return VideoResult(item, empty, empty, empty, empty, np.zeros(0, bool),
                            np.zeros(0, bool), (), 0.0, str(exc))
-    rows: list[SliceResult] = []
     try:
         with tracker_for(source.info.kind, tracker_config or TrackerConfig()) as tracker:
-            front = TongueSlice(tracker, detector, GestureTracker(gesture_config))
-            for frame in source:
-                rows.append(front.step(frame))
-                if progress is not None:
-                    progress.update(done + len(rows))
-        fps = source.info.fps
+            on_frame = None if progress is None else (lambda n: progress.update(done + n))
+            result, _rows = _score_source(item, source, tracker, detector, gesture_config,
+                                          on_frame)
     finally:
         source.close()
-    return VideoResult(
+    return result
+
+
+def score_clip(item: VideoItem, tracker: Tracker, detector: Detector,
+               gesture_config: GestureConfig) -> tuple[VideoResult, list[SliceResult]]:
+    """One clip's frames through the front of the pipeline with a given face tracker (training
+    replays cached landmarks); with every frame's slice result for what a VideoResult drops."""
+    source = VideoFileSource(item.path)
+    with source:
+        return _score_source(item, source, tracker, detector, gesture_config)
+
+
+def _score_source(item: VideoItem, source: VideoFileSource, tracker: Tracker, detector: Detector,
+                  gesture_config: GestureConfig, on_frame: Callable[[int], object] | None = None
+                  ) -> tuple[VideoResult, list[SliceResult]]:
+    rows: list[SliceResult] = []
+    front = TongueSlice(tracker, detector, GestureTracker(gesture_config))
+    for frame in source:
+        rows.append(front.step(frame))
+        if on_frame is not None:
+            on_frame(len(rows))
+    result = VideoResult(
         item=item, t=np.array([r.frame.t for r in rows], dtype=np.float64),
         index=np.array([r.frame.index for r in rows], dtype=np.int64),
         probability=np.array([r.reading.probability for r in rows], dtype=np.float64),
         smoothed=np.array([r.tongue.probability for r in rows], dtype=np.float64),
         is_out=np.array([r.tongue.is_out for r in rows], dtype=bool),
         face_found=np.array([r.face is not None for r in rows], dtype=bool),
-        events=tuple(e for r in rows for e in r.tongue.events), fps=fps,
+        events=tuple(e for r in rows for e in r.tongue.events), fps=source.info.fps,
         error=source.damage_report(),
     )
+    return result, rows
+
+
+def replay_clip(item: VideoItem, t: np.ndarray, index: np.ndarray, probability: np.ndarray,
+                face_found: np.ndarray, gesture_config: GestureConfig, fps: float) -> VideoResult:
+    """Per-frame readings already taken (times `t`, decode `index`, with or without a face) through
+    a fresh gesture tracker, on the frames' own times: tracker settings or thresholds scored
+    without running the detector again."""
+    tracker = GestureTracker(gesture_config)
+    states = [tracker.update(TongueReading(probability=float(p), logit=0.0 if face else None),
+                             float(ti), int(i))
+              for ti, i, p, face in zip(np.asarray(t).tolist(), np.asarray(index).tolist(),
+                                        np.asarray(probability).tolist(),
+                                        np.asarray(face_found).tolist(), strict=True)]
+    return VideoResult(
+        item=item, t=np.asarray(t, dtype=np.float64), index=np.asarray(index, dtype=np.int64),
+        probability=np.asarray(probability, dtype=np.float64),
+        smoothed=np.array([s.probability for s in states], dtype=np.float64),
+        is_out=np.array([s.is_out for s in states], dtype=bool),
+        face_found=np.asarray(face_found, dtype=bool),
+        events=tuple(e for s in states for e in s.events), fps=fps)
 
 
 def frames_in(dataset: Dataset) -> int:

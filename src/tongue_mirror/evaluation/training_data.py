@@ -10,7 +10,7 @@ Photos are tracked as `eval` tracks them (`PhotoTracker`), clips through `VideoF
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,8 +26,8 @@ from tongue_mirror.values import FaceObservation, Frame
 CACHE_VERSION = "v2"
 DEFAULT_CACHE = Path("/tmp/tongue_mirror_detector_cache")
 
-__all__ = ["DEFAULT_CACHE", "CachedFaces", "StillLandmarker", "cached_faces", "clip_fps",
-           "clip_frames", "frame_labels", "read_image"]
+__all__ = ["DEFAULT_CACHE", "CachedFaces", "StillLandmarker", "cached_faces", "cached_observation",
+           "clip_fps", "clip_frames", "frame_labels", "read_image"]
 
 
 def frame_labels(item: VideoItem, n: int) -> np.ndarray:
@@ -62,19 +62,32 @@ class CachedFaces:
         """The cached face of frame i as the detector receives it live (None past the end)."""
         if i >= len(self.found) or not self.found[i]:
             return None
-        pts = self.landmarks[i]
-        x0, y0 = pts[:, :2].min(axis=0)
-        x1, y1 = pts[:, :2].max(axis=0)
-        yaw, pitch, roll = (float(v) for v in self.yaw_pitch_roll[i])
-        return FaceObservation(
-            landmarks=pts, blendshapes=dict(zip(self.blendshape_names, self.blendshapes[i].tolist(),
-                                                strict=True)),
-            yaw=yaw, pitch=pitch, roll=roll,
-            bbox=(float(x0), float(y0), float(x1), float(y1)), image_size=image_size)
+        return cached_observation(self.landmarks[i], self.blendshape_names,
+                                  self.blendshapes[i], self.yaw_pitch_roll[i], image_size)
 
     def track(self, frame: Frame) -> FaceObservation | None:
         """A tracker that replays the cache, so `TongueSlice` can run on cached landmarks."""
         return self.observation(frame.index, frame.size)
+
+    def forget_face(self) -> None:
+        """Nothing to forget: every frame's face is already known."""
+
+
+def cached_observation(landmarks: np.ndarray, blendshape_names: Sequence[str],
+                       blendshapes: np.ndarray | Sequence[float],
+                       yaw_pitch_roll: np.ndarray | Sequence[float],
+                       image_size: tuple[int, int]) -> FaceObservation:
+    """A face as the detector receives it live, from a landmarker's stored output (landmarks,
+    blendshape scores, head pose); its box is the landmarks' extent."""
+    pts = np.asarray(landmarks, np.float32)
+    x0, y0 = pts[:, :2].min(axis=0)
+    x1, y1 = pts[:, :2].max(axis=0)
+    yaw, pitch, roll = (float(v) for v in yaw_pitch_roll)
+    return FaceObservation(
+        landmarks=pts, blendshapes=dict(zip([str(n) for n in blendshape_names],
+                                            np.asarray(blendshapes).tolist(), strict=True)),
+        yaw=yaw, pitch=pitch, roll=roll,
+        bbox=(float(x0), float(y0), float(x1), float(y1)), image_size=image_size)
 
 
 def _pack(faces: list[FaceObservation | None]) -> dict[str, np.ndarray]:
