@@ -11,6 +11,7 @@ import pytest
 from tongue_mirror.core.gesture import TONGUE_OUT_END, TONGUE_OUT_START
 from tongue_mirror.evaluation.dataset import ImageItem, Interval, VideoItem
 from tongue_mirror.evaluation.report import (
+    clips_section,
     format_table,
     image_section,
     negatives_section,
@@ -174,5 +175,9 @@ def test_persons_can_be_given_beside_the_results():
     clip = video("q.mp4", "S", [], [False] * 600, [5])
     assert negatives_section([clip, clip], persons=["x", "y"])["people"]["n"] == 2
     assert video_section([], persons=[])["people"]["n"] == 0
+    mixed = video("m.mp4", "S", [Interval(1.0, 1.9, 10, 19, True)], [False] * 30, [])
+    both = clips_section([mixed, clip, clip], persons=["x", "x", "y"])
+    assert both["videos"]["n"] == 1 and both["videos"]["people"]["n"] == 1
+    assert both["negatives"]["n"] == 2 and both["negatives"]["people"]["n"] == 2
     with pytest.raises(ValueError):
         image_section(images, persons=["x"])

@@ -199,15 +199,23 @@ def _no_face(images: list[ImageResult], videos: list[VideoResult]) -> list[str]:
     return names
 
 
-def _sections(images: list[ImageResult], videos: list[VideoResult]) -> dict:
-    mixed = [r for r in videos if r.item.mixed]
-    negative = [r for r in videos if not r.item.mixed]
+def clips_section(results: list[VideoResult], persons: Sequence[str] | None = None,
+                  tolerance_s: float = EVENT_TOLERANCE_S) -> dict:
+    """Labelled clips ("videos") and negative clips ("negatives") scored apart, pooled and by
+    person; `persons` (one per result) overrides who is who, e.g. for held-out scoring."""
+    who = _persons(results, persons)
+    mixed = [i for i, r in enumerate(results) if r.item.mixed]
+    negative = [i for i, r in enumerate(results) if not r.item.mixed]
     return {
-        "images": image_section(images),
-        "videos": video_section(mixed),
-        "negatives": negatives_section(negative),
-        "no_face": _no_face(images, videos),
+        "videos": video_section([results[i] for i in mixed], tolerance_s, [who[i] for i in mixed]),
+        "negatives": negatives_section([results[i] for i in negative],
+                                       [who[i] for i in negative]),
     }
+
+
+def _sections(images: list[ImageResult], videos: list[VideoResult]) -> dict:
+    return {"images": image_section(images), **clips_section(videos),
+            "no_face": _no_face(images, videos)}
 
 
 CLIP_FIGURES = ("frame_f1", "frame_f1_collar", "events_hit", "events_total", "false_events")
