@@ -181,3 +181,14 @@ def test_persons_can_be_given_beside_the_results():
     assert both["negatives"]["n"] == 2 and both["negatives"]["people"]["n"] == 2
     with pytest.raises(ValueError):
         image_section(images, persons=["x"])
+
+
+def test_direction_accuracy_by_person():
+    """Ann: three photos, directions all right; Bo: one, wrong. Pooled 3/4, by person 1/2."""
+    images = [image(f"a{i}.jpg", "S", True, 0.9, direction="left", predicted="left",
+                    person="ann") for i in range(3)]
+    images.append(image("b.jpg", "S", True, 0.9, direction="up", predicted="center",
+                        person="bo"))
+    im = image_section(images)
+    assert im["direction_accuracy"] == 0.75
+    assert im["people"]["direction_accuracy"] == 0.5 and im["people"]["direction_n"] == 2
