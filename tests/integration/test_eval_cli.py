@@ -86,14 +86,21 @@ def test_eval_baseline_writes_the_promised_json_and_plots(tiny_dataset, tmp_path
     assert "IMAGES" in printed and "MIXED VIDEOS" in printed and "NEGATIVE VIDEOS" in printed
     summary = json.loads(out.read_text())
     keys = {
-        "images": {"n", "precision", "recall", "f1", "auc", "direction_accuracy"},
-        "videos": {"frame_precision", "frame_recall", "frame_f1", "events_total", "events_hit",
-                   "false_events", "onset_latency_ms_median", "onset_latency_ms_p90"},
-        "negatives": {"minutes", "false_activations", "per_minute"},
+        "images": {"n", "precision", "recall", "f1", "auc", "direction_accuracy",
+                   "false_alarm_rate", "people"},
+        "videos": {"frame_precision", "frame_recall", "frame_f1", "frame_f1_collar",
+                   "events_total", "events_hit", "false_events", "onset_latency_ms_median",
+                   "onset_latency_ms_p90", "people"},
+        "negatives": {"minutes", "false_activations", "per_minute", "people"},
     }
+    by_person = {"images": {"recall", "false_alarm_rate", "precision", "f1", "f1_ci95",
+                            "direction_accuracy"},
+                 "videos": {"frame_f1", "frame_f1_collar", "event_recall"},
+                 "negatives": {"per_minute"}}
     for section in (summary, *summary["per_source"].values()):
         for name, wanted in keys.items():
             assert wanted <= set(section[name]), name
+            assert by_person[name] <= set(section[name]["people"]), name
         assert isinstance(section["no_face"], list)
     assert set(summary["per_source"]) == {"skimage", "matplotlib", "synth"}
     assert summary["images"]["n"] == 3

@@ -152,6 +152,39 @@ def test_items_keep_the_manifest_order(tmp_path):
     assert [i.name for i in ds.images] == ["images/b.jpg", "images/d.jpg"]
 
 
+def test_the_person_column_says_who_is_who(tmp_path):
+    """With the column, a row's person is what it says, even where the name rules would differ."""
+    header = MANIFEST_HEADER.rstrip("\n") + ",person\n"
+    rows = ["images/tongue_out/a__1.jpg,image,tongue_out,,me/r,,,,1,ann",
+            "images/no_tongue/b__2.jpg,image,no_tongue,,me/r,,,,1,ann",
+            "videos/c__clip.mp4,video,no_tongue,,me/r,,,,1,bob"]
+    for row in rows:
+        touch(tmp_path / row.split(",")[0])
+    (tmp_path / "manifest.csv").write_text(header + "".join(r + "\n" for r in rows))
+    ds = load_dataset(tmp_path)
+    assert [i.person for i in ds.images] == ["ann", "ann"]
+    assert [v.person for v in ds.videos] == ["bob"]
+    (tmp_path / "manifest.csv").write_text(header + rows[0] + "\n" + rows[1][: -len("ann")] + "\n")
+    with pytest.raises(UserError, match=r"manifest\.csv:3: empty person"):
+        load_dataset(tmp_path)
+
+
+def test_without_the_person_column_the_name_rules_decide(tmp_path):
+    root = make_dataset(tmp_path, [
+        "images/tongue_out/Tongue-Detection-and-Tra__IMG_20180109_1.jpg,image,tongue_out,,"
+        "HariharaBharathy/Tongue-Detection-and-Tracking,,,,1",
+        "images/no_tongue/Tongue-Detection-and-Tra__img_012.jpg,image,no_tongue,,"
+        "HariharaBharathy/Tongue-Detection-and-Tracking,,,,1",
+        "videos/x__clip.mp4,video,no_tongue,,someone/else,,,,1",
+    ])
+    ds = load_dataset(root)
+    assert [i.person for i in ds.images] == ["harihara_man", "harihara_man"]
+    assert ds.videos[0].person == "other:x__clip"
+    touch(tmp_path / "syn__a.mp4")  # a folder of labelled clips: each file its own person
+    (tmp_path / "syn__a.labels.csv").write_text(LABELS_HEADER)
+    assert load_dataset(tmp_path / "syn__a.mp4").videos[0].person == "other:syn__a"
+
+
 @pytest.mark.parametrize(("name", "source", "group"), [
     ("images/tongue_out/Tongue-Detection-and-Tra__IMG_20180109_1.jpg",
      "HariharaBharathy/Tongue-Detection-and-Tracking", "harihara_man"),

@@ -14,6 +14,7 @@ DIRECTIONS = ("center", "left", "right", "up", "down")
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v")
 LABEL_COLUMNS = ("start_s", "end_s", "start_frame", "end_frame", "confidence")
 MANIFEST_COLUMNS = ("path", "kind", "label")
+PERSON_COLUMN = "person"  # optional; without it, person_group's rules say who is who
 LABELS_SUFFIX = ".labels.csv"
 
 
@@ -42,6 +43,11 @@ class ImageItem:
     tongue_out: bool
     direction: str | None = None
     line: int = 0  # manifest row, so callers can keep the listing's order (0 without a manifest)
+    person: str = ""  # who is in it; "" means `person_group`'s guess from the name (see below)
+
+    def __post_init__(self) -> None:
+        if not self.person:  # frozen: fill the fallback once, so every item names its person
+            object.__setattr__(self, "person", person_group(self.name, self.source))
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,11 @@ class VideoItem:
     intervals: tuple[Interval, ...] = ()
     mixed: bool = False  # labelled with intervals (mixed_video or a synthetic clip with labels)
     line: int = 0  # manifest row (0 without a manifest)
+    person: str = ""  # as ImageItem.person
+
+    def __post_init__(self) -> None:
+        if not self.person:
+            object.__setattr__(self, "person", person_group(self.name, self.source))
 
     @property
     def sure_intervals(self) -> tuple[Interval, ...]:
@@ -96,8 +107,9 @@ def source_from_name(path: Path) -> str:
 
 
 def person_group(name: str, source: str) -> str:
-    """Who is in a dev-set file, as well as the manifest lets us tell: the unit that training's
-    leave-people-out validation holds out (`name` as listed, `source` its source_repo).
+    """Who is in a dev-set file when the manifest has no `person` column (the fallback; a manifest
+    with the column names every row's person itself): the unit that leave-people-out validation
+    holds out and people-weighted figures average over (`name` as listed, `source` its source_repo).
 
     - HariharaBharathy IMG_2018*, img_0* : the one man of that repo (all his sessions together);
     - HariharaBharathy web photos (Freepik, Getty, portraits): one person per file;
@@ -214,6 +226,7 @@ def _load_manifest(root: Path, manifest: Path) -> Dataset:
                 raise UserError(f"{manifest}: lacks column(s) {', '.join(missing)}")
             rows = [(line, {(k or "").strip(): (v or "").strip() for k, v in row.items()})
                     for line, row in enumerate(reader, start=2)]
+            has_person = PERSON_COLUMN in header
     except OSError as exc:
         raise UserError(f"cannot read {manifest}: {exc.strerror or exc}") from None
     except (csv.Error, UnicodeDecodeError) as exc:
@@ -227,6 +240,9 @@ def _load_manifest(root: Path, manifest: Path) -> Dataset:
         if not file.is_file():
             raise UserError(f"{where}: file not found: {rel}")
         source = row.get("source_repo") or source_from_name(file)
+        person = row.get(PERSON_COLUMN, "")
+        if has_person and not person:
+            raise UserError(f"{where}: empty person (the column is there, so every row needs one)")
         kind, label = row.get("kind", ""), row.get("label", "")
         if kind == "image":
             if label not in ("tongue_out", "no_tongue"):
@@ -238,16 +254,18 @@ def _load_manifest(root: Path, manifest: Path) -> Dataset:
                                 f"got {direction!r}")
             if direction is not None and label != "tongue_out":
                 raise UserError(f"{where}: a direction is only meaningful on tongue_out photos")
-            images.append(ImageItem(file, rel, source, label == "tongue_out", direction, line))
+            images.append(ImageItem(file, rel, source, label == "tongue_out", direction, line,
+                                    person))
         elif kind == "video":
             labels = root / "labels" / (file.stem + ".csv")
             if label == "mixed_video":
                 if not labels.is_file():
                     raise UserError(f"{where}: mixed_video needs labels/{labels.name}")
                 videos.append(VideoItem(file, rel, source, read_labels(labels), mixed=True,
-                                        line=line))
+                                        line=line, person=person))
             elif label == "no_tongue":
-                videos.append(VideoItem(file, rel, source, (), mixed=False, line=line))
+                videos.append(VideoItem(file, rel, source, (), mixed=False, line=line,
+                                        person=person))
             else:
                 raise UserError(f"{where}: video label must be mixed_video or no_tongue, "
                                 f"got {label!r}")

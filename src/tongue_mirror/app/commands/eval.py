@@ -25,7 +25,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "eval", help="score the tongue detector on a labelled dataset",
         description="Runs face tracking, a tongue detector and the gesture tracker over a dataset "
         "(a folder with manifest.csv and labels/, a folder of clips with .labels.csv, or one "
-        "such clip) and prints photo, clip and false-activation figures, overall and per source.")
+        "such clip) and prints photo, clip and false-activation figures, overall and per source, "
+        "each pooled over items and weighted by person (each person once: the manifest's person "
+        "column says who is who). Clip frame F1 is given strict and with a collar: frames within "
+        "one frame period (at least 0.1 s) of a labelled start or end count neither way.")
     p.add_argument("dataset", type=Path, metavar="DATASET",
                    help="folder with manifest.csv, folder of labelled clips, or one clip")
     p.add_argument("--json", type=Path, metavar="OUT.json", help="also write the figures as JSON")
