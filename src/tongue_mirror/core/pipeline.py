@@ -59,7 +59,8 @@ class Circuit(Protocol):
     def set_mode(self, mode: str) -> None: ...
     def nudge_inhibition(self, delta: float) -> float: ...
     def advance_to(self, t: float, observed: Mapping[str, float] | None,
-                   frame: int = -1) -> NeuralState: ...
+                   frame: int = -1, intent: Mapping[str, float] | None = None
+                   ) -> NeuralState: ...
     def reset(self) -> None: ...
 
 
@@ -88,11 +89,14 @@ class Pipeline:
         self.mirror = mirror
         # The baby copies the direction of readings that count as evidence of a tongue out.
         self._drive = DriveBuilder(direction_min_probability)
+        # The baby's own action, per channel 0..1 (the game's "baby leads"), held until changed.
+        self.intent: Mapping[str, float] = MappingProxyType({})
 
     def reset_person(self) -> None:
         """Forgets everything about the previous person: gesture, circuit, face, calibration."""
         self.gesture.reset()
         self.circuit.reset()
+        self.intent = MappingProxyType({})
         self._drive.reset()
         self.tracker.forget_face()
         self.calibrate(None)
@@ -121,7 +125,8 @@ class Pipeline:
         reading, patch = self._read(frame.image, face)
         t2 = time.perf_counter()
         tongue = self.gesture.update(reading, frame.t, frame.index)
-        neural = self.circuit.advance_to(frame.t, observed_from(face, tongue), frame.index)
+        neural = self.circuit.advance_to(frame.t, observed_from(face, tongue), frame.index,
+                                         self.intent)
         t3 = time.perf_counter()
         drive = self._drive(face, reading, neural, self.mirror)
         pose = self.animator.step(frame.t, drive)
