@@ -34,3 +34,16 @@ def test_without_an_intent_the_adult_watches_without_moving():
     circuit = MirrorCircuit(CircuitParams(), mode="adult")
     watched = run(circuit, 1.0, observed={"tongue": 1.0})[-1]
     assert watched.movement["tongue"] < 0.01 and watched.attribution == "other"
+
+
+def test_the_caption_says_the_baby_leads_even_when_you_do_the_same():
+    from tongue_mirror.view.caption import COPYING, LEADING, CaptionMachine, Levels
+
+    circuit = MirrorCircuit(CircuitParams(), mode="adult")
+    machine = CaptionMachine()
+    kinds = []
+    for i in range(60):  # the baby opens its mouth on its own; you open yours too
+        state = circuit.advance_to(i / 30, {"jaw": 1.0}, i, {"jaw": 1.0})
+        kinds.append(machine.update(state.t, Levels.from_state(state)).kind)
+    assert kinds[-1] == LEADING and COPYING not in kinds
+    assert dict(state.intent) == {"jaw": 1.0}

@@ -356,6 +356,7 @@ class MirrorCircuit:
             phase=phase,
             mode=self.mode,
             dt=p.dt,
+            intent={c: float(v) for c, v in zip(p.channels, self._intent, strict=True) if v > 0},
         )
 
 
