@@ -150,3 +150,36 @@ def test_practice_reports_the_gesture_it_did_not_see_and_waits():
     assert game.phase == PRACTICE
     game.start_trials()
     assert game.phase == TRIALS
+
+
+@settings(max_examples=15, deadline=None)
+@given(drop_seed=st.integers(0, 10_000))
+def test_late_frames_do_not_shift_the_later_cues(drop_seed):
+    """A live loop slower than its camera skips frames; each cue still falls on the first frame
+    due, so the schedule never drifts by more than one frame gap, however many trials pass."""
+    import numpy as np
+    from game_helpers import face
+
+    from tongue_mirror.values import TongueState
+
+    def cue_times(keep):
+        game = Game(GameConfig(practice=False))
+        game.start_participant()
+        cues, seen = [], set()
+        for i in range(int(ROUND_S * 30)):
+            if not keep(i):
+                continue
+            state = game.update(face(), TongueState(), i / 30, i)
+            if state.cue_t is not None and state.trial.index not in seen:
+                seen.add(state.trial.index)
+                cues.append(state.cue_t)
+        return cues
+
+    rng = np.random.default_rng(drop_seed)
+    drops = rng.random(int(ROUND_S * 30)) < 0.5  # about every other frame comes too late
+    drops[:2] = False
+    every = cue_times(lambda i: True)
+    some = cue_times(lambda i: not drops[i])
+    gaps = np.diff(np.flatnonzero(~drops)).max() / 30
+    assert len(every) == len(some) == 12
+    assert all(0.0 <= b - a <= gaps + 1e-9 for a, b in zip(every, some, strict=True))

@@ -82,6 +82,8 @@ class _Running:
     trial: Trial
     stage: str = WAIT_NEUTRAL
     since: float = 0.0  # start of the fixation, or the cue's frame time
+    start: float | None = None  # when the fixation may begin (the last window's scheduled end)
+    due: float = 0.0  # when the cue is due: the fixation's start plus its length
     cue_frame: int = -1
     response: Onset | None = None
     face_lost: bool = False
@@ -158,12 +160,14 @@ class Game:
             run = self._run
             if run is not None:
                 finished = self._advance(run, face, onsets, t, frame)
+                finished_due = run.due
                 if finished is not None:
                     ended.append(finished)
                     (self._practice if finished.practice else self._results).append(finished)
                     self._run = None
-                    if self._queue:  # the next fixation starts on this frame
-                        self._run = _Running(self._queue.pop(0), since=t)
+                    if self._queue:  # the next fixation starts where this window was due to end
+                        self._run = _Running(self._queue.pop(0), since=t,
+                                             start=finished_due + self.config.window_s)
                         self._advance(self._run, face, (), t, frame)
                     else:
                         self._round_over(t)
@@ -181,8 +185,13 @@ class Game:
             if not neutral:
                 run.stage = WAIT_NEUTRAL
             elif run.stage == WAIT_NEUTRAL:
-                run.stage, run.since = FIXATION, t
-            if run.stage == FIXATION and t - run.since >= run.trial.fixation_s - 1e-9:
+                # From the scheduled end of the last window when the face was neutral then, so
+                # the schedule keeps time when frames come late: cues fall at the first frame
+                # due, never a frame later per trial (a dropped frame does not shift the rest).
+                start = run.start if run.start is not None and run.start <= t else t
+                run.stage, run.since, run.due = FIXATION, start, start + run.trial.fixation_s
+            run.start = None
+            if run.stage == FIXATION and t >= run.due - 1e-9:
                 run.stage, run.since, run.cue_frame = CUE, t, frame
             return None
         if run.response is None:
