@@ -89,15 +89,20 @@ def _plot(img: np.ndarray, layer: TextLayer, results: tuple[TrialResult, ...],
         rows = [r for r in results if r.trial.condition == condition]
         correct = sorted(r.rt_ms for r in rows if r.outcome == CORRECT and r.rt_ms is not None)
         placed: list[int] = []
+        missed = [r for r in rows if r.rt_ms is None or r.outcome == MISS]
+        for k in range(min(len(missed), 3)):  # misses side by side past the axis, then a count
+            cv2.circle(img, (miss_x + k * 5 * dot // 2, cy), dot, SOFT, max(2, dot // 3), AA)
+        if len(missed) > 3:
+            layer.draw(f"\u00d7{len(missed)}", small, (miss_x + 7 * dot, cy), "lm")
         for r in rows:
-            dx = miss_x if r.rt_ms is None or r.outcome == MISS else px(r.rt_ms)
+            if r.rt_ms is None or r.outcome == MISS:
+                continue
+            dx = px(r.rt_ms)
             # dots that would cover each other stack above and below the row's line
             k_near = sum(abs(dx - other) < 2 * dot for other in placed)
             placed.append(dx)
             c = (dx, cy + (k_near + 1) // 2 * 2 * dot * (1 if k_near % 2 else -1))
-            if r.rt_ms is None or r.outcome == MISS:
-                cv2.circle(img, c, dot, SOFT, max(2, dot // 3), AA)
-            elif r.outcome == CORRECT:
+            if r.outcome == CORRECT:
                 cv2.circle(img, c, dot, colour, -1, AA)
             else:
                 _cross(img, c, dot, COPIED if r.outcome == IMITATION_ERROR else WRONG)
@@ -148,13 +153,15 @@ def _table(layer: TextLayer, summaries: tuple[Summary, ...], at: tuple[int, int,
     x, y, w = at
     head = TextStyle(ts.small, SOFT, bold=True, outline=None)
     cell = TextStyle(ts.small, WHITE, outline=None)
-    cols = ("participant", "same (ms)", "different (ms)", "cost (ms)", "errors", "copied")
+    cols = ("participant", "same (ms)", "different (ms)", "cost (ms)", "wrong", "copied",
+            "no answer")
     shown = summaries[-TABLE_ROWS:]
     line_h = ts.small * 14 // 10
     for i, name in enumerate(cols):
         layer.draw(name, head, (x + w * i // len(cols), y), "lt")
     for k, s in enumerate(shown):
         cells = (str(s.participant), _ms(s.median_compatible_ms), _ms(s.median_incompatible_ms),
-                 _ms(s.imitation_cost_ms), str(s.errors + s.misses), str(s.imitation_errors))
+                 _ms(s.imitation_cost_ms), str(s.errors), str(s.imitation_errors),
+                 str(s.misses))
         for i, v in enumerate(cells):
             layer.draw(v, cell, (x + w * i // len(cols), y + (k + 1) * line_h), "lt")

@@ -18,8 +18,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "own frame timestamps: the same trial plan (from --seed, --trials and --participant), "
         "the same response reading. Writes one CSV row per trial and a summary row "
         f"(default ./{DEFAULT_OUT_DIR}/CLIP.game.csv) and, with -o, an annotated video with "
-        "the cues and the results card. A session is only scored the same as live when the "
-        "plan and the participant number match the ones used live.")
+        "the cues and the results card. The circuit runs in the adult preset, as in the live "
+        "game (--mode is not used). A session is only scored the same as live when the plan "
+        "and the participant number match the ones used live.")
     p.add_argument("input", type=Path, help="video file")
     p.add_argument("--csv", type=Path, default=None, help="trial log (.csv) to write")
     p.add_argument("-o", "--output", type=Path, default=None,
