@@ -47,3 +47,12 @@ def test_the_caption_says_the_baby_leads_even_when_you_do_the_same():
         kinds.append(machine.update(state.t, Levels.from_state(state)).kind)
     assert kinds[-1] == LEADING and COPYING not in kinds
     assert dict(state.intent) == {"jaw": 1.0}
+
+
+def test_the_babys_own_tongue_is_an_action_event_not_an_imitation():
+    circuit = MirrorCircuit(CircuitParams(), mode="adult")
+    events = []
+    for i in range(90):
+        state = circuit.advance_to(i / 30, {}, i, {"tongue": 1.0} if 5 <= i < 40 else {})
+        events += [e.event for e in state.events]
+    assert events == ["action_start", "action_end"]

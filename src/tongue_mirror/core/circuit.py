@@ -197,6 +197,7 @@ class MirrorCircuit:
         self._t_origin: float | None = None
         self._t_last: float | None = None
         self._imitating = False
+        self._own = False  # the movement under way was commanded (own action), not imitation
         self._rng = np.random.default_rng([self._seed, 2])
 
     # ---- the clock ---------------------------------------------------------------------------
@@ -292,7 +293,8 @@ class MirrorCircuit:
     def _imitation_events(
         self, movement: np.ndarray, first_step: int, frame: int
     ) -> list[GestureEvent]:
-        """imitation_start/_end where the event channel's own movement crosses its hysteresis."""
+        """imitation_start/_end where the event channel's own movement crosses its hysteresis
+        (action_start/_end when the movement was the model's own command, `intent`)."""
         p = self.params
         events = []
         i = 0
@@ -303,7 +305,10 @@ class MirrorCircuit:
                 break
             i += int(np.argmax(rest))
             self._imitating = not self._imitating
-            name = "imitation_start" if self._imitating else "imitation_end"
+            if self._imitating:  # the baby's own command is an action, not an imitation
+                self._own = bool(self._intent[self._event_ch] > 0)
+            kind = "action" if self._own else "imitation"
+            name = f"{kind}_start" if self._imitating else f"{kind}_end"
             events.append(GestureEvent(self.time_of(first_step + i), frame, name,
                                        {"channel": p.event_channel}))
         return events

@@ -87,7 +87,7 @@ class GameView:
         title = TextStyle(self.type.px(0.07), WHITE, bold=True)
         body = TextStyle(self.type.prompt, WHITE, outline=None)
         missed = state.missed_practice
-        layer.draw("practice done" if not missed else "practice: not every gesture was seen",
+        layer.draw("practice done" if not missed else "practice: not all seen",
                    title, (x + w // 2, y + h * 14 // 100), "mm", max_w=w * 94 // 100)
         row_h = h * 15 // 100
         for i, r in enumerate(state.practice_results):
