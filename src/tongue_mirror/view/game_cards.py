@@ -24,7 +24,7 @@ SOFT = (200, 200, 200)
 GOOD = (120, 220, 120)
 BAD = (90, 90, 240)
 CUE_TEXT = (120, 235, 255)
-REVIEW_KEYS = "p: practise again \u00b7 c: calibrate \u00b7 Enter: start the game"
+REVIEW_KEYS = ("p: practise again \u00b7 c: calibrate", "Enter: start the game")
 
 
 class GameView:
@@ -97,9 +97,10 @@ class GameView:
             layer.draw(f"{LABEL[r.trial.cue]}: " + ("seen" if ok else "not seen"),
                        TextStyle(self.type.prompt, GOOD if ok else BAD, bold=True),
                        (x + w * 30 // 100, cy), "lm", max_w=w * 66 // 100)
-        foot = ("Now the baby moves too. Do what the card says, not what the baby does!"
-                if not missed else REVIEW_KEYS)
-        for k, line in enumerate(self.text.wrap(foot, body, w * 90 // 100, 3)):
+        lines = list(REVIEW_KEYS) if missed else self.text.wrap(
+            "Now the baby moves too. Do what the card says, not what the baby does!", body,
+            w * 90 // 100, 3)
+        for k, line in enumerate(lines):
             layer.draw(line, body, (x + w // 2, y + h * 80 // 100 + k * body.size_px * 13 // 10),
                        "mm")
         return out
