@@ -1,11 +1,13 @@
-"""Live view drops and latency from a paced 30 fps camera: live only, recording, saving replays.
+"""Live view drops and latency from a paced 30 fps camera: live only, game, recording, replays.
 
-    python benchmarks/latency.py [--seconds 20] [--fps 30] [--only live|record|replay]
+    python benchmarks/latency.py [--seconds 20] [--fps 30] [--only live|game|record|replay]
 
 A PacedSource releases the bundled sample's frames in real time, like a camera (a frame that
 the loop takes late was captured when it was due, and frames it never took are dropped). The
 live loop runs headless (NullWindow) in three runs:
   live     nothing written
+  game     live in the imitation game from the first frame (`--game`: cards, the baby's own
+           action, the trial log)
   record   `--fill` s with nothing written, then recording on (the file is then checked:
            constant pts steps, and its duration against the capture's)
   replay   the replay buffer fills for `--fill` s, then `b` is pressed again each time the last
@@ -62,7 +64,7 @@ def run_once(name: str, seconds: float, fps: float, fill_s: float, tmp: Path) ->
     source = PacedSource(VideoFileSource(bundled_samples()[0], loop=True), fps=fps)
     run = Run(name)
     warm = round(fps)  # the first second warms up (model load, first encodes)
-    fill = round(fill_s * fps) if name != "live" else 0  # the same run's baseline
+    fill = round(fill_s * fps) if name not in ("live", "game") else 0  # the same run's baseline
     total = warm + fill + round(seconds * fps)
     record = tmp / f"{name}.mp4"
     state: dict = {"last_dropped": 0, "saving": False, "saves": 0, "save_started": 0.0,
@@ -105,7 +107,7 @@ def run_once(name: str, seconds: float, fps: float, fill_s: float, tmp: Path) ->
                     app.save_replay()  # as the `b` key does
                     state["saving"], state["save_started"] = True, time.perf_counter()
 
-        config = LiveConfig(out_dir=tmp, max_frames=total)
+        config = LiveConfig(out_dir=tmp, max_frames=total, start_game=name == "game")
         app = LiveApp(config, feed, NullWindow(on_show))
         start = time.perf_counter()
         app.run()
@@ -145,9 +147,9 @@ def main() -> None:
     parser.add_argument("--fps", type=float, default=30.0)
     parser.add_argument("--fill", type=float, default=10.0,
                         help="seconds the replay buffer fills before the first save")
-    parser.add_argument("--only", choices=("live", "record", "replay"), default=None)
+    parser.add_argument("--only", choices=("live", "game", "record", "replay"), default=None)
     args = parser.parse_args()
-    names = [args.only] if args.only else ["live", "record", "replay"]
+    names = [args.only] if args.only else ["live", "game", "record", "replay"]
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
@@ -161,8 +163,8 @@ def main() -> None:
     print(head)
     for r in runs:
         lat = np.array(r.latencies_ms) if r.latencies_ms else np.array([np.nan])
-        window = "-" if r.name == "live" else f"{r.window_drop_pct:.2f}"
-        before = "-" if r.name == "live" else f"{r.fill_drop_pct:.2f}"
+        window = "-" if r.name in ("live", "game") else f"{r.window_drop_pct:.2f}"
+        before = "-" if r.name in ("live", "game") else f"{r.fill_drop_pct:.2f}"
         print(f"{r.name:<8}{r.shown:>7d}{r.dropped:>9d}"
               f"{100.0 * r.dropped / max(1, r.shown + r.dropped):>8.2f}{before:>15}{window:>14}"
               f"{r.shown / r.wall_s:>11.1f}{np.median(lat):>12.1f}"

@@ -42,12 +42,13 @@ class ScriptedLips:
     def __init__(self, circuit, window: tuple[float, float]) -> None:
         self._circuit, self._window = circuit, window
 
-    def advance_to(self, t: float, observed: Mapping[str, float] | None, frame: int = -1):
+    def advance_to(self, t: float, observed: Mapping[str, float] | None, frame: int = -1,
+                   intent: Mapping[str, float] | None = None):
         seen = dict(observed or {})
         a, b = self._window
         if a + 0.3 <= t < b:
             seen["lips"] = max(seen.get("lips", 0.0), 0.8)
-        return self._circuit.advance_to(t, seen, frame)
+        return self._circuit.advance_to(t, seen, frame, intent)
 
     def __getattr__(self, name: str):
         return getattr(self._circuit, name)

@@ -129,6 +129,8 @@ class NeuralState:
     phase: str = ""  # "watching", "imitating", "self" or "other": what the model is doing now
     mode: str = ""  # "infant", "adult" or "" when the knob is off a preset
     dt: float = 0.0  # s per spike-raster step
+    # channel → the model's own intention to act, 0..1 (the game's baby leading); empty: none
+    intent: Mapping[str, float] = field(default_factory=dict)
 
     def rate(self, population: str, channel: str) -> float:
         """One population's rate on one channel (spikes/s), NaN if absent."""

@@ -310,6 +310,7 @@ BAD_VALUES = {
     "suppression_tonic": [-0.5],
     "w_command_suppression": [-1.0],
     "w_visual_suppression": [-1.0, 12.0],
+    "w_intent_motor": [-0.5, 10.5],
     "motor_threshold": [0.0, 1.0, 0.9],  # 0.9 > motor_full
     "motor_full": [0.5, 1.2],
     "inhibition_infant": [-0.1, 0.9, 1.3],  # >= adult; too high to imitate

@@ -108,3 +108,12 @@ def test_text_width_matches_what_put_text_draws():
     img = np.zeros((60, 600, 3), np.uint8)
     box = put_text(img, "hello", (5, 40), 0.8)
     assert box.w == text_width("hello", 0.8)
+
+
+def test_evening_wrapped_lines_never_elides_a_word_that_fits():
+    from tongue_mirror.view.text import TextRenderer, TextStyle
+
+    text = TextRenderer()
+    style = TextStyle(119, bold=True)
+    width = text.measure("MOUTH OPEN", style)[0] - 20  # the pair does not fit, each word does
+    assert text.wrap("MOUTH OPEN", style, width, 2) == ["MOUTH", "OPEN"]

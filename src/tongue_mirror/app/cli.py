@@ -10,7 +10,7 @@ from tongue_mirror import __version__
 from tongue_mirror.errors import UserError
 
 # Subcommand modules under tongue_mirror.app.commands, in the order --help lists them.
-COMMANDS = ("live", "process", "cameras", "make_sample", "calibrate", "eval")
+COMMANDS = ("live", "process", "game", "cameras", "make_sample", "calibrate", "eval")
 
 
 def build_parser() -> argparse.ArgumentParser:

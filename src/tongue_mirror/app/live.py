@@ -15,8 +15,10 @@ import numpy as np
 from tongue_mirror.app.build import build_pipeline
 from tongue_mirror.app.config import DEFAULT_OUT_DIR, RunConfig
 from tongue_mirror.app.fps_counter import FpsCounter
+from tongue_mirror.app.live_game import LiveGame
 from tongue_mirror.core.calibration_session import CalibrationSession
 from tongue_mirror.core.circuit_params import MODES
+from tongue_mirror.core.game.session import GameConfig
 from tongue_mirror.core.pipeline import LivePipeline
 from tongue_mirror.errors import UserError
 from tongue_mirror.io.detector_files import profile_path, save_calibration
@@ -51,6 +53,8 @@ class LiveConfig:
     replay_s: float = 20.0
     max_frames: int | None = None  # stop after this many frames (tests, benchmarks)
     title: str | None = None  # a small title line on the audience's picture
+    game: GameConfig = field(default_factory=GameConfig)  # the imitation game's protocol (g)
+    start_game: bool = False  # start in the game (--game)
 
     def __post_init__(self) -> None:
         if not 1.0 <= self.replay_s <= 120.0:
@@ -107,6 +111,8 @@ class LiveApp:
         self.last_audience: np.ndarray | None = None  # the audience's (recorded) picture
         self.last_result: FrameResult | None = None
         self.last_text_boxes: tuple[Box, ...] = ()  # text boxes on the last screen picture (layout checks)
+        self.live_game = LiveGame(config.game, self.presenter.layout,
+                                  lambda: self._out_path("game", ".csv"), stamp())
 
     # ---- messages ----------------------------------------------------------------------------
     def say(self, text: str) -> None:
@@ -226,6 +232,8 @@ class LiveApp:
             return
         ch = chr(key).lower() if 0 <= key < 256 else ""
         circuit = self.pipeline.circuit if self.pipeline else None
+        if self.live_game.active and self.live_game.handle_key(ch, key):
+            return
         if key == 27 or ch == "q":
             self.quit = True
         elif ch == " ":
@@ -261,6 +269,8 @@ class LiveApp:
                                                else "mirror neurons fire, the body stays still"))
         elif ch == "t":
             self.next_story_card()
+        elif ch == "g":
+            self.toggle_game()
         elif ch in "[]" and ch and circuit is not None:
             value = circuit.nudge_inhibition(-0.1 if ch == "[" else 0.1)
             self.say(f"inhibition {value:.2f}")
@@ -284,6 +294,19 @@ class LiveApp:
         self.prompter.clear()
         self.calibration = None
         self.say("ready for the next person")
+        if self.live_game.active:
+            self.live_game.next_participant()
+
+    def toggle_game(self) -> None:
+        """Starts the imitation game with the next participant, or leaves it."""
+        if self.live_game.active:
+            self.live_game.stop(self.pipeline)
+            self.announce("the game is over: the baby imitates you again")
+            return
+        try:
+            self.announce(self.live_game.start(self.pipeline))
+        except UserError as exc:
+            self.say(f"cannot start the game: {exc}")
 
     def start_calibration(self) -> None:
         """Begins the guided neutral / tongue-out calibration at the next frame, on frame time."""
@@ -355,19 +378,27 @@ class LiveApp:
             self.last_result = result
             self.frames += 1
             prompt = self.prompter.update(result)
+            if self.live_game.active:
+                prompt = None  # the game's cards say what to do
+                try:
+                    self.live_game.on_frame(result, tracker_pipeline)
+                except UserError as exc:
+                    self.say(str(exc))
             prompt = self._calibrate(result) or prompt
             picture = self.presenter.render_layers(result, self._hud(prompt), self._options())
+            picture = self.live_game.draw(picture)
             self.last_canvas, self.last_audience = picture.screen, picture.audience
             self.last_text_boxes = picture.boxes
             self.fps.tick(frame.capture_time)
             self._record(picture.audience, frame.t)  # recordings and replays: the audience's view
         elif self.last_result is not None and self._drawn_story != self.story:
             # paused on a story card: redraw the last frame with the new card
-            picture = self.presenter.render_layers(self.last_result, self._hud(None),
-                                                   self._options())
+            picture = self.live_game.draw(self.presenter.render_layers(
+                self.last_result, self._hud(None), self._options()))
             self.last_canvas, self.last_text_boxes = picture.screen, picture.boxes
         else:  # paused, camera away, or not started: same panels, fresh HUD
-            picture = self.presenter.recompose_layers(self._hud(None), self._options())
+            picture = self.live_game.draw(
+                self.presenter.recompose_layers(self._hud(None), self._options()))
             self.last_canvas, self.last_text_boxes = picture.screen, picture.boxes
         self._drawn_story = self.story
         key = self.display.show(self.last_canvas, 1 if frame is not None else 15)
@@ -382,6 +413,8 @@ class LiveApp:
             self.pipeline = pipeline
             if self.config.record is not None:
                 self.start_recording(self.config.record)
+            if self.config.start_game:
+                self.toggle_game()
             try:
                 while not self.quit:
                     if self.config.max_frames is not None and self.frames >= self.config.max_frames:
@@ -391,6 +424,7 @@ class LiveApp:
                         break
             finally:
                 self.stop_recording()
+                self.live_game.close()
                 self._replay_worker.close()
                 self.wait_for_saves()
         return 0

@@ -9,13 +9,17 @@ constant between frames, so results do not depend on the frame rate):
     V:  tau_V dV/dt = -V + g(gain_V * o(t - d_V))                      seeing (STS-like)
     P:  tau_P dP/dt = -P + g(w_VP V + w_EP E)                          mirror units (F5)
     S:  tau_S dS/dt = -S + g(b_S + w_CS cmd(E) - w_VS V)               suppression units (F5)
-    M:  tau_M dM/dt = -M + g(w_PM P - I)                               primary motor (M1)
+    M:  tau_M dM/dt = -M + g(w_PM P - I + w_AM a(t))                   primary motor (M1)
     cmd(m) = clip((m - theta) / (m_full - theta), 0, 1)                 motor command to muscle
     x:  tau_x dx/dt = -x + cmd(M)                                       the avatar's own movement
     E(t) = M(t - d_E)                                                   efference copy
     F(t) = x(t - d_F)                                                   sensed own movement
     error = |F - cmd(E)|                                                comparator
     rate = spont + (peak - spont) * activation                         spikes/s per population
+
+a(t) is the model's own intention to act (0 unless a caller commands one, as the imitation game
+does when the baby leads), held between frames like o. It reaches the mirror units only through
+the efference copy, so they fire while the model acts as they do while it watches.
 
 Read-outs: "self" when own movement is sensed (F > feedback_on; here only the circuit moves the
 avatar, so sensed movement always follows an efference copy, and the comparator error shows how
@@ -188,10 +192,12 @@ class MirrorCircuit:
         self._motor_hist = _Ring(self._d_eff, self._chunk, self._n_ch)
         self._muscle_hist = _Ring(self._d_fb, self._chunk, self._n_ch)
         self._held = zeros.copy()
+        self._intent = zeros.copy()
         self._step = 0
         self._t_origin: float | None = None
         self._t_last: float | None = None
         self._imitating = False
+        self._own = False  # the movement under way was commanded (own action), not imitation
         self._rng = np.random.default_rng([self._seed, 2])
 
     # ---- the clock ---------------------------------------------------------------------------
@@ -200,9 +206,11 @@ class MirrorCircuit:
         return (self._t_origin or 0.0) + step * self.params.dt
 
     def advance_to(
-        self, t: float, observed: Mapping[str, float] | None, frame: int = -1
+        self, t: float, observed: Mapping[str, float] | None, frame: int = -1,
+        intent: Mapping[str, float] | None = None,
     ) -> NeuralState:
-        """Run the steps due up to time t, then hold `observed` (seen at t) for the next ones."""
+        """Run the steps due up to time t, then hold `observed` (seen at t) and `intent` (the
+        model's own action, per channel 0..1) for the next ones."""
         t = float(t)
         if not math.isfinite(t):
             raise ValueError(f"time must be finite, got {t}")
@@ -223,6 +231,8 @@ class MirrorCircuit:
         self._t_last = t
         observed = observed or {}
         self._held = np.array([_unit(observed.get(c, 0.0)) for c in self.params.channels])
+        intent = intent or {}
+        self._intent = np.array([_unit(intent.get(c, 0.0)) for c in self.params.channels])
         return self._snapshot(t, acts, signals, tuple(events))
 
     # ---- the dynamics ------------------------------------------------------------------------
@@ -266,7 +276,8 @@ class MirrorCircuit:
                - p.w_visual_suppression * v_k))
         p_k = np.vstack([st["mirror"][None], mirror[:-1]])
         motor = self._filters["motor"].run(
-            st["motor"], _g(p.w_mirror_motor * p_k - self._inhibition))
+            st["motor"], _g(p.w_mirror_motor * p_k - self._inhibition
+                            + p.w_intent_motor * self._intent))
         m_k = np.vstack([st["motor"][None], motor[:-1]])
         muscle = self._filters["muscle"].run(st["muscle"], self._command(m_k))
         self._motor_hist.write(js, motor)
@@ -282,7 +293,8 @@ class MirrorCircuit:
     def _imitation_events(
         self, movement: np.ndarray, first_step: int, frame: int
     ) -> list[GestureEvent]:
-        """imitation_start/_end where the event channel's own movement crosses its hysteresis."""
+        """imitation_start/_end where the event channel's own movement crosses its hysteresis
+        (action_start/_end when the movement was the model's own command, `intent`)."""
         p = self.params
         events = []
         i = 0
@@ -293,7 +305,10 @@ class MirrorCircuit:
                 break
             i += int(np.argmax(rest))
             self._imitating = not self._imitating
-            name = "imitation_start" if self._imitating else "imitation_end"
+            if self._imitating:  # the baby's own command is an action, not an imitation
+                self._own = bool(self._intent[self._event_ch] > 0)
+            kind = "action" if self._own else "imitation"
+            name = f"{kind}_start" if self._imitating else f"{kind}_end"
             events.append(GestureEvent(self.time_of(first_step + i), frame, name,
                                        {"channel": p.event_channel}))
         return events
@@ -346,6 +361,7 @@ class MirrorCircuit:
             phase=phase,
             mode=self.mode,
             dt=p.dt,
+            intent={c: float(v) for c, v in zip(p.channels, self._intent, strict=True) if v > 0},
         )
 
 

@@ -16,7 +16,8 @@ MODES = ("infant", "adult")
 _TAUS = ("tau_visual", "tau_mirror", "tau_suppression", "tau_motor", "tau_muscle")
 _DELAYS = ("delay_visual", "delay_efference", "delay_feedback")
 _WEIGHTS = ("gain_visual", "w_visual_mirror", "w_efference_mirror", "w_mirror_motor",
-            "w_command_suppression", "w_visual_suppression", "suppression_tonic")
+            "w_command_suppression", "w_visual_suppression", "suppression_tonic",
+            "w_intent_motor")
 _UNIT_THRESHOLDS = ("motor_threshold", "imitation_on", "imitation_off", "feedback_on",
                     "mirror_on", "error_tolerance")
 MAX_RATE = 200.0  # spikes/s: above anything reported for cortical neurons during these tasks
@@ -57,6 +58,9 @@ class CircuitParams:
     w_visual_suppression: float = 1.0  # V -| S
     motor_threshold: float = 0.6  # theta: M1 activation where movement starts
     motor_full: float = 0.85  # M1 activation that gives full movement
+    # The baby's own decision to act (the game's "baby leads"): a drive straight to M1, strong
+    # enough to pass the adult preset's inhibition (g(-1.0 + 2.5) = 0.91 > motor_full).
+    w_intent_motor: float = 2.5
 
     # Inhibition I subtracted from M1's drive; the knob and its two presets.
     inhibition_infant: float = 0.2

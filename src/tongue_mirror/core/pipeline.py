@@ -65,7 +65,8 @@ class Circuit(Protocol):
     def set_mode(self, mode: str) -> None: ...
     def nudge_inhibition(self, delta: float) -> float: ...
     def advance_to(self, t: float, observed: Mapping[str, float] | None,
-                   frame: int = -1) -> NeuralState: ...
+                   frame: int = -1, intent: Mapping[str, float] | None = None
+                   ) -> NeuralState: ...
     def reset(self) -> None: ...
 
 
@@ -79,9 +80,11 @@ class Animator(Protocol):
 
 class LivePipeline(Protocol):
     """What the live loop calls on the pipeline (`Pipeline`): a frame in, a result out, the
-    presenter's knobs (mirror, the circuit), a calibration, the next person."""
+    presenter's knobs (mirror, the circuit), a calibration, the next person, and the baby's own
+    action (`intent`: the imitation game lets the baby lead)."""
 
     mirror: bool
+    intent: Mapping[str, float]
 
     @property
     def circuit(self) -> Circuit: ...
@@ -111,12 +114,15 @@ class Pipeline:
         # and keeps the last one (the state the pure adapters hand back).
         self.direction_min_probability = direction_min_probability
         self._tongue_direction = STRAIGHT_OUT
+        # The baby's own action, per channel 0..1 (the game's "baby leads"), held until changed.
+        self.intent: Mapping[str, float] = MappingProxyType({})
 
     def reset_person(self) -> None:
         """Forgets everything about the previous person: gesture, circuit, face, calibration."""
         self.gesture.reset()
         self.circuit.reset()
         self._tongue_direction = STRAIGHT_OUT
+        self.intent = MappingProxyType({})
         self.tracker.forget_face()
         self.calibrate(None)
 
@@ -144,7 +150,8 @@ class Pipeline:
         reading, patch = self._read(frame.image, face)
         t2 = time.perf_counter()
         tongue = self.gesture.update(reading, frame.t, frame.index)
-        neural = self.circuit.advance_to(frame.t, observed_from(face, tongue), frame.index)
+        neural = self.circuit.advance_to(frame.t, observed_from(face, tongue), frame.index,
+                                         self.intent)
         t3 = time.perf_counter()
         self._tongue_direction = tongue_direction(reading, self._tongue_direction, self.mirror,
                                                   self.direction_min_probability)

@@ -32,8 +32,9 @@ WORDS = {
 }
 
 IDLE, SEEING, COPYING, SELF = "idle", "seeing", "copying", "self"
+LEADING = "leading"  # the baby acts on its own intention (the imitation game): it copies nobody
 PRIORITY = ("tongue",)  # named before the others when active together
-KINDS = (IDLE, SEEING, COPYING, SELF)
+KINDS = (IDLE, SEEING, COPYING, SELF, LEADING)
 
 
 def words_for(channel: str) -> GestureWords:
@@ -59,6 +60,8 @@ class Caption:
             return f"baby is watching you {w.watch}"
         if self.kind == COPYING:
             return f"baby copies you: {w.short}"
+        if self.kind == LEADING:
+            return f"baby's own move: {w.short}"
         return f"baby feels {w.feel}: that was me"
 
 
@@ -68,6 +71,7 @@ class Levels:
 
     seen: Mapping[str, float]
     moving: Mapping[str, float]
+    leading: frozenset[str] = frozenset()  # channels the baby moves on its own intention
 
     @staticmethod
     def from_state(state: NeuralState) -> Levels:
@@ -84,7 +88,7 @@ class Levels:
             if math.isfinite(threshold) and peak > threshold and math.isfinite(rate):
                 command = min(max((rate - threshold) / (peak - threshold), 0.0), 1.0)
             moving[c] = max(feedback, command)
-        return Levels(seen, moving)
+        return Levels(seen, moving, frozenset(c for c, v in state.intent.items() if v > 0))
 
 
 def _activation(state: NeuralState, population: str, channel: str) -> float:
@@ -152,6 +156,8 @@ class CaptionMachine:
         """The caption the levels call for now, staying on the current channel while it applies."""
         if self._moving:
             ch = self._pick(self._moving, levels.moving)
+            if ch in levels.leading:
+                return Caption(LEADING, ch)
             return Caption(COPYING if ch in self._seen else SELF, ch)
         if self._seen:
             return Caption(SEEING, self._pick(self._seen, levels.seen))

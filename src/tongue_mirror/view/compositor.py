@@ -22,9 +22,9 @@ HELP_KEYS = (("q / Esc", "quit"), ("space", "pause"), ("f", "fullscreen"), ("m",
              ("o", "overlay on/off"), ("r", "record on/off"), ("b", "save the last 20 s"),
              ("s", "snapshot"), ("n", "next person"), ("c", "calibrate"),
              ("i", "infant / adult"), ("[  ]", "inhibition - / +"), ("t", "story cards"),
-             ("h", "this help"))
+             ("g", "imitation game"), ("h", "this help"))
 MESSAGE_LINES = 2  # the operator's message: a path wraps onto a second line, then is elided
-KEY_BAR = "h help   t story   space pause   r record   b replay   f fullscreen   q quit"
+KEY_BAR = "h help   t story   g game   space pause   r record   b replay   f fullscreen   q quit"
 
 LABEL = (235, 235, 235)
 PROMPT = (180, 240, 255)

@@ -171,7 +171,9 @@ class TextRenderer:
         for a line (a path) is middle-elided."""
         lines = self._greedy(text, style, max_w, max_lines)
         if len(lines) > 1:  # the narrowest width that needs no more lines evens them out
-            lo, hi = max_w // len(lines), max_w
+            # never narrower than the widest word, or evening would elide a word that fits
+            widest = max(self.measure(word, style)[0] for word in text.split())
+            lo, hi = min(max(max_w // len(lines), widest), max_w), max_w
             while lo < hi:
                 mid = (lo + hi) // 2
                 if len(self._greedy(text, style, mid, max_lines + 1)) <= len(lines):

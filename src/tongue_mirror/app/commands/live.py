@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from tongue_mirror.app.config import DEFAULT_OUT_DIR, add_run_options, parse_size, run_config_from
+from tongue_mirror.app.game_options import add_game_options, game_config_from
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -16,7 +17,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "neurons. With no camera it plays a bundled synthetic sample clip (and says so). Keys: "
         "q/Esc quit, space pause, f fullscreen, m mirror, o overlay, r record, b save the last "
         "20 s, s snapshot, n next person, c calibrate, i infant/adult, [ ] inhibition, t story "
-        "mode (next card), h help.")
+        "mode (next card), g imitation game (n next participant; after a practice that missed "
+        "a gesture: p practise again, Enter start), h help.")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--camera", type=int, default=None, metavar="N",
                      help="camera index (an error if it does not open)")
@@ -31,8 +33,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help=f"where recordings, replays and snapshots go (default ./{DEFAULT_OUT_DIR})")
     p.add_argument("--title", default=None,
                    help="a small title line shown to the audience and kept in recordings")
+    p.add_argument("--game", action="store_true",
+                   help="start in the imitation game (g toggles): the baby leads, a cue says "
+                        "what to do; one CSV row per trial in --out-dir")
     p.add_argument("--max-frames", type=int, default=None, help=argparse.SUPPRESS)
     add_run_options(p)
+    add_game_options(p)
     p.set_defaults(handler=run)
 
 
@@ -64,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
         if screen is not None:
             args.canvas = canvas_for_screen(screen)
     config = LiveConfig(run=run_config_from(args), out_dir=args.out_dir, record=args.record,
-                        max_frames=args.max_frames, title=args.title)
+                        max_frames=args.max_frames, title=args.title,
+                        game=game_config_from(args, auto_continue=False), start_game=args.game)
     feed = open_feed(args.camera, args.source, args.resolution)
     if feed.note:
         print(f"tongue-mirror: {feed.note}")
