@@ -74,6 +74,7 @@ class ProcessSummary:
     wall_s: float
     damage: str | None
     interrupted: bool
+    setup_s: float = 0.0  # of wall_s: opening the source and the models, before the first frame
 
     def lines(self, outputs: ProcessOutputs) -> list[str]:
         """Human-readable summary."""
@@ -168,6 +169,7 @@ def run_process(source_path: Path, outputs: ProcessOutputs, config: RunConfig,
         # Tracking (MediaPipe, GIL released) on this thread; the rest of the analysis, the logs
         # and the hand-over to drawing on another, in frame order.
         analyser = stack.enter_context(BackgroundWorker(analyse, max_queue=4, name="analyse"))
+        setup_s = time.perf_counter() - start
         try:
             for frame in source:
                 t0 = time.perf_counter()
@@ -185,4 +187,4 @@ def run_process(source_path: Path, outputs: ProcessOutputs, config: RunConfig,
     return ProcessSummary(frames=frames, faces=tally.faces, tongue_events=tally.tongue_events,
                           imitation_events=tally.imitations, seconds=duration,
                           wall_s=time.perf_counter() - start, damage=damage,
-                          interrupted=interrupted)
+                          interrupted=interrupted, setup_s=setup_s)
