@@ -10,19 +10,24 @@ exclude each pass's set-up (model loading) and count from its first frame. Ratio
 within a round, so a busy machine moves them less than the fps; the medians over rounds are
 the figures. The per-stage table times every stage one after another on one thread over the
 same frames, in the same run: what each costs, not how the threads overlap them. CPU ms/frame
-is the process's CPU time (every thread) over the pass. Nothing here asserts: it prints tables.
+is the process's CPU time (every thread, set-up included) over the pass's frames; the last table
+splits the two `process` passes' CPU by thread (Linux), which is where the threads' time goes
+when they do overlap. Nothing here asserts: it prints tables.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import resource
 import statistics
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +92,57 @@ class PassFigure:
 
     fps: float
     cpu_ms: float
+    threads_ms: dict[str, float] = field(default_factory=dict)  # CPU ms/frame by thread name
+
+
+class ThreadCpu:
+    """CPU seconds by thread while a block runs (Linux /proc; empty elsewhere). Python threads
+    go by their names; native ones (MediaPipe's, x264's, FFmpeg's) by what the OS calls them."""
+
+    def __init__(self, every_s: float = 0.2) -> None:
+        self.every_s = every_s
+        self.seconds: dict[str, float] = {}
+        self._last: dict[int, tuple[str, float]] = {}
+        self._start: dict[int, float] = {}
+        self._stop = threading.Event()
+
+    def _sample(self) -> None:
+        names = {t.native_id: t.name for t in threading.enumerate()}
+        tick = os.sysconf("SC_CLK_TCK")
+        for tid_name in os.listdir("/proc/self/task"):
+            tid = int(tid_name)
+            try:
+                stat = Path(f"/proc/self/task/{tid}/stat").read_text()
+                comm = Path(f"/proc/self/task/{tid}/comm").read_text().strip()
+            except OSError:
+                continue  # the thread ended meanwhile
+            fields = stat.rsplit(")", 1)[1].split()
+            cpu = (int(fields[11]) + int(fields[12])) / tick
+            name = names.get(tid) or self._last.get(tid, (comm, 0.0))[0]
+            self._last[tid] = (name, cpu)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every_s):
+            self._sample()
+
+    def __enter__(self) -> ThreadCpu:
+        if Path("/proc/self/task").is_dir():
+            self._sample()
+            self._start = {tid: cpu for tid, (_, cpu) in self._last.items()}
+            self._thread = threading.Thread(target=self._run, name="cpu sampler", daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._start:
+            return
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        for tid, (name, cpu) in self._last.items():
+            if name != "cpu sampler":
+                name = re.sub(r"-\d+_\d+$", "", name)  # ThreadPoolExecutor-3_0: one per tracker
+                self.seconds[name] = self.seconds.get(name, 0.0) + cpu - self._start.get(tid, 0.0)
 
 
 def landmarker_pass(frames: list[Frame], config: RunConfig) -> PassFigure:
@@ -107,26 +163,30 @@ def process_pass(clip: Path, tmp: Path, config: RunConfig, video: bool) -> PassF
     outputs = ProcessOutputs(video=out if video else None, events=out.with_suffix(".jsonl"),
                              frames=out.with_suffix(".csv"))
     c0 = cpu_s()
-    summary = run_process(clip, outputs, config, show_progress=False)
+    with ThreadCpu() as threads:
+        summary = run_process(clip, outputs, config, show_progress=False)
     cpu = cpu_s() - c0  # includes set-up: a small overstatement, said in the docstring's terms
     running = summary.wall_s - summary.setup_s
-    return PassFigure(summary.frames / running, cpu / summary.frames * 1e3)
+    by_thread = {name: s / summary.frames * 1e3 for name, s in threads.seconds.items()}
+    return PassFigure(summary.frames / running, cpu / summary.frames * 1e3, by_thread)
 
 
 class StageClock:
-    """Collects milliseconds per stage name, in the order stages first report."""
+    """Collects wall and this thread's CPU milliseconds per stage, in the order stages report."""
 
     def __init__(self) -> None:
         self.ms: dict[str, list[float]] = {}
+        self.cpu_ms: dict[str, list[float]] = {}
 
-    def add(self, name: str, ms: float) -> None:
+    def add(self, name: str, ms: float, cpu_ms: float = float("nan")) -> None:
         self.ms.setdefault(name, []).append(ms)
+        self.cpu_ms.setdefault(name, []).append(cpu_ms)
 
     @contextmanager
     def time(self, name: str) -> Iterator[None]:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.thread_time()
         yield
-        self.add(name, (time.perf_counter() - t0) * 1e3)
+        self.add(name, (time.perf_counter() - t0) * 1e3, (time.thread_time() - c0) * 1e3)
 
     def wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         """`fn`, timed under `name` at each call."""
@@ -134,10 +194,6 @@ class StageClock:
             with self.time(name):
                 return fn(*args, **kwargs)
         return timed
-
-
-ANALYSIS_STAGES = {"detector": "detector", "circuit": "gesture + circuit",
-                   "animator": "drive + animator"}
 
 
 def stage_pass(clip: Path, frames: list[Frame], fps: float, config: RunConfig, tmp: Path
@@ -150,7 +206,8 @@ def stage_pass(clip: Path, frames: list[Frame], fps: float, config: RunConfig, t
             with clock.time("decode (to BGR)"):
                 if next(it, None) is None:
                     break
-    clock.ms["decode (to BGR)"].pop()  # the end-of-file call
+    for times in (clock.ms, clock.cpu_ms):
+        times["decode (to BGR)"].pop()  # the end-of-file call
     layout = Layout.make(config.layout, config.canvas_size)
     presenter = Presenter(layout, config.gesture, camera_fit=config.camera_fit)
     # The presenter's own parts, timed where the presenter calls them.
@@ -159,8 +216,9 @@ def stage_pass(clip: Path, frames: list[Frame], fps: float, config: RunConfig, t
     presenter.neural.render = clock.wrap("neural panel", presenter.neural.render)  # type: ignore[method-assign]
     presenter.avatar.render = clock.wrap("avatar renderer", presenter.avatar.render)  # type: ignore[method-assign]
     compositor = presenter.compositor
-    compositor.compose_layers = clock.wrap("compositor", compositor.compose_layers)  # type: ignore[method-assign]
-    hud, options = Hud(show_help=False), ViewOptions(mirror=config.mirror)
+    compositor.compose_audience = clock.wrap("compositor", compositor.compose_audience)  # type: ignore[method-assign]
+    hud = Hud(show_help=False)
+    options = ViewOptions(mirror=config.mirror, puppet=config.avatar == "puppet")  # as process
     with FaceTracker(config.tracker) as tracker, \
             VideoRecorder(tmp / "stages.mp4", fps, config.canvas_size) as recorder, \
             EventLog(tmp / "stages.jsonl") as events, FrameLog(tmp / "stages.csv") as rows:
@@ -169,19 +227,25 @@ def stage_pass(clip: Path, frames: list[Frame], fps: float, config: RunConfig, t
         recorder._encode_safely = clock.wrap(  # type: ignore[method-assign]
             "H.264 encoder (x264)", recorder._encode_safely)
         pipeline = build_pipeline(config, tracker)
+        # The analysis stages, timed where Pipeline.analyse calls them.
+        stages: list[tuple[Any, str, str]] = [
+            (pipeline.detector, "read_with_patch", "detector"),
+            (pipeline.gesture, "update", "gesture"), (pipeline.circuit, "advance_to", "circuit"),
+            (pipeline.animator, "step", "avatar animator")]
+        for stage, method, name in stages:
+            setattr(stage, method, clock.wrap(name, getattr(stage, method)))
         for frame in frames:
-            t0 = time.perf_counter()
-            face = tracker.track(frame)
-            result = pipeline.analyse(frame, face, (time.perf_counter() - t0) * 1e3)
-            for key, name in (("tracker", "landmarker"), *ANALYSIS_STAGES.items()):
-                clock.add(name, result.timings_ms[key])
+            with clock.time("landmarker"):
+                face = tracker.track(frame)
+            result = pipeline.analyse(frame, face)
             with clock.time("logs (events + frames.csv)"):
                 events.write(result.events)
                 rows.write(frame_row(result))
             with clock.time("view total"):
-                picture = presenter.render_layers(result, hud, options)
-            recorder.write(picture.audience, result.frame.t)
-    clock.ms["H.264 encoder (x264)"].pop()  # the flush at close
+                picture = presenter.render_audience(result, hud, options)
+            recorder.write(picture, result.frame.t)
+    for times in (clock.ms, clock.cpu_ms):
+        times["H.264 encoder (x264)"].pop()  # the flush at close
     return clock
 
 
@@ -224,18 +288,34 @@ def main() -> None:
               f"{analysis_ratios[-1]:20.3f}{realtime[-1]:10.2f}x   "
               f"{lm.cpu_ms:5.1f} {an.cpu_ms:5.1f} {full.cpu_ms:5.1f}")
     print()
-    print(f"{'stage (one thread, one after another)':<40}{'mean ms':>9}{'p95 ms':>9}")
+    print(f"{'stage (one thread, one after another)':<40}{'mean ms':>9}{'p95 ms':>9}"
+          f"{'CPU ms':>9}  (CPU: of the calling thread; stages with their own threads more)")
     view_parts = ("camera panel", "neural panel", "avatar renderer", "compositor")
+
+    def row(label: str, wall: np.ndarray, cpu: np.ndarray) -> None:
+        print(f"{label:<40}{wall.mean():9.2f}{pct(list(wall), 95):9.2f}{cpu.mean():9.2f}")
+
     for name, values in clock.ms.items():
         if name == "view total":
             continue
-        indent = "  " if name in view_parts else ""
-        print(f"{indent + name:<40}{statistics.fmean(values):9.2f}{pct(values, 95):9.2f}")
+        row(("  " if name in view_parts else "") + name, np.array(values),
+            np.array(clock.cpu_ms[name]))
         if name == "compositor":
-            rest = np.array(clock.ms["view total"]) - sum(np.array(clock.ms[p]) for p in view_parts)
-            print(f"{'  presenter, the rest':<40}{float(rest.mean()):9.2f}{pct(list(rest), 95):9.2f}")
-    total = sum(statistics.fmean(v) for k, v in clock.ms.items() if k not in view_parts)
-    print(f"{'sum':<40}{total:9.2f}")
+            rest = [np.array(times["view total"]) - sum(np.array(times[p]) for p in view_parts)
+                    for times in (clock.ms, clock.cpu_ms)]
+            row("  presenter, the rest", *rest)
+    sums = [sum(statistics.fmean(v) for k, v in times.items() if k not in view_parts)
+            for times in (clock.ms, clock.cpu_ms)]
+    print(f"{'sum':<40}{sums[0]:9.2f}{'':9}{sums[1]:9.2f}")
+    print()
+    print(f"{'CPU by thread, ms/frame (median of rounds)':<44}{'analysis':>9}{'full':>9}")
+    names = sorted({n for _, an, full in rounds for n in (*an.threads_ms, *full.threads_ms)},
+                   key=lambda n: -statistics.median(r[2].threads_ms.get(n, 0.0) for r in rounds))
+    for name in names:
+        an_ms = statistics.median(r[1].threads_ms.get(name, 0.0) for r in rounds)
+        full_ms = statistics.median(r[2].threads_ms.get(name, 0.0) for r in rounds)
+        if max(an_ms, full_ms) >= 0.05:
+            print(f"{name:<44}{an_ms:9.2f}{full_ms:9.2f}")
     print()
     print(f"analysis_ratio (process --no-video fps / landmarker-only fps): "
           f"{statistics.median(analysis_ratios):.3f} median of {len(rounds)}")
