@@ -1,13 +1,15 @@
-"""The background worker keeps order, bounds its queue, and hands errors back to the producer."""
+"""The background worker and the read-ahead keep order, bound their queues, and hand errors over."""
 
 from __future__ import annotations
 
+import itertools
 import sys
 import threading
+import time
 
 import pytest
 
-from tongue_mirror.io.workers import BackgroundWorker
+from tongue_mirror.io.workers import BackgroundWorker, ReadAhead
 
 
 def test_items_are_consumed_in_order_and_close_drains():
@@ -100,3 +102,60 @@ def test_a_nice_worker_runs_at_lower_priority_than_its_producer():
                           nice=7) as worker:
         worker.submit(0)
     assert seen[0] == min(19, os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + 7)
+
+
+def test_read_ahead_yields_every_item_in_order():
+    with ReadAhead(iter(range(500)), max_queue=3) as reader:
+        assert list(reader) == list(range(500))
+
+
+def test_read_ahead_reads_while_the_consumer_works():
+    read: list[int] = []
+
+    def items():
+        for i in range(3):
+            read.append(i)
+            yield i
+
+    with ReadAhead(items(), max_queue=4) as reader:
+        it = iter(reader)
+        assert next(it) == 0
+        deadline = time.monotonic() + 5
+        while len(read) < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert read == [0, 1, 2]  # the rest was read before the consumer asked for it
+        assert list(it) == [1, 2]
+
+
+def test_read_ahead_raises_the_readers_error_after_the_items_before_it():
+    def items():
+        yield 1
+        yield 2
+        raise OSError("disk gone")
+
+    got: list[int] = []
+    with ReadAhead(items(), max_queue=1) as reader, pytest.raises(OSError, match="disk gone"):
+        for item in reader:
+            got.append(item)
+    assert got == [1, 2]
+
+
+def test_closing_a_read_ahead_early_stops_its_reader():
+    read = itertools.count()
+
+    def endless():
+        while True:
+            yield next(read)
+
+    reader = ReadAhead(endless(), max_queue=2, name="endless")
+    assert next(iter(reader)) == 0  # the reader now waits for room
+    reader.close()
+    assert not any(t.name == "endless" for t in threading.enumerate())
+    stopped_at = next(read)
+    time.sleep(0.1)
+    assert next(read) == stopped_at + 1  # nothing read after close
+
+
+def test_read_ahead_bad_queue_size():
+    with pytest.raises(ValueError):
+        ReadAhead(iter(()), max_queue=0)

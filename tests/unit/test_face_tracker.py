@@ -106,3 +106,33 @@ def test_four_k_frames_are_downscaled_for_the_landmarker(astronaut_bgr):
         face = t.track(Frame(big, 0.0, 0))
     assert face is not None and face.image_size == (3840, 3840)
     assert 600 < face.width < 750  # ~90 px in the 512-px photo, times 7.5
+
+
+def test_the_numpy_result_reader_gives_what_mediapipes_python_result_gives(monkeypatch):
+    """ResultReader reads MediaPipe's C result directly: every value must be the one MediaPipe's
+    own Python objects carry, on frames with a moving face, a tongue and none."""
+    from tongue_mirror.io import face_tracker
+    from tongue_mirror.io.live_feed import bundled_samples
+    from tongue_mirror.io.video_file import VideoFileSource
+
+    with VideoFileSource(bundled_samples()[0]) as source:
+        frames = [f for f in source if f.index % 6 == 0]
+    frames.insert(5, Frame(np.full((480, 640, 3), 90, np.uint8), frames[4].t + 0.01, 999))
+
+    with FaceTracker() as fast:
+        if fast._fast is None:
+            pytest.skip("this MediaPipe has no ctypes result to read")
+        read = [fast.track_all(f) for f in frames]
+    monkeypatch.setattr(face_tracker.ResultReader, "available", False, raising=False)
+    monkeypatch.setattr(face_tracker.ResultReader, "__init__", lambda self, lm: None)
+    with FaceTracker() as public:
+        assert public._fast is None
+        expected = [public.track_all(f) for f in frames]
+    assert [len(f) for f in read] == [len(f) for f in expected]
+    assert sum(len(f) for f in read) == len(frames) - 1
+    for ours, theirs in zip(read, expected, strict=True):
+        for a, b in zip(ours, theirs, strict=True):
+            assert a.landmarks.dtype == b.landmarks.dtype == np.float32
+            assert np.array_equal(a.landmarks, b.landmarks)
+            assert list(a.blendshapes.items()) == list(b.blendshapes.items())
+            assert (a.bbox, a.yaw, a.pitch, a.roll) == (b.bbox, b.yaw, b.pitch, b.roll)

@@ -154,3 +154,57 @@ def test_avatar_layout_still_says_the_clip_is_synthetic():
     presenter = Presenter(Layout.make("avatar", (1280, 720)))
     picture = presenter.recompose_layers(Hud(), ViewOptions(note="no camera: a synthetic clip"))
     assert "no camera: a synthetic clip" in [b.text for b in picture.boxes]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", ["composed", "avatar"])
+def test_the_audience_picture_alone_is_the_audience_layer(size, name):
+    layout = Layout.make(name, size)
+    comp = Compositor(layout)
+    rng = np.random.default_rng(0)
+    avatar, camera, neural = (None if p is None else rng.integers(0, 256, p.shape, np.uint8)
+                              for p in panels(layout))
+    for hud in (AUDIENCE, OPERATOR, Hud()):
+        for lay, cam, neu in ((layout, camera, neural), (layout.without_neural(), camera, None),
+                              (layout, None, neural)):  # the last leaves a black hole
+            picture = comp.compose_layers(avatar, cam, neu, hud, lay)
+            alone = comp.compose_audience(avatar, cam, neu, hud, lay)
+            assert np.array_equal(alone, picture.audience)
+
+
+def test_panels_tile_the_canvas_only_when_they_cover_it_once():
+    from tongue_mirror.view.compositor import tiles
+
+    layout = Layout.make("composed", (1280, 720))
+    rects = [layout.camera, layout.avatar, layout.neural]
+    assert tiles(rects, layout.size)
+    assert not tiles(rects[:2], layout.size)  # a hole
+    # The right area, but the camera overlaps the neural panel by the row the avatar leaves out.
+    assert not tiles([(0, 0, 640, 481), (0, 480, 640, 240), (640, 0, 640, 719)], layout.size)
+    assert not tiles([(0, 0, 1280, 360), (0, 360, 1280, 361)], layout.size)  # past the edge
+    assert tiles([(0, 0, 1280, 720)], layout.size)
+
+
+def test_the_presenters_audience_picture_alone_matches_its_layers():
+    from tongue_mirror.values import AvatarPose, FaceObservation, Frame, FrameResult, NeuralState
+    from tongue_mirror.view.presenter import Presenter, ViewOptions
+
+    def result(i: int) -> FrameResult:
+        image = np.random.default_rng(i).integers(0, 256, (480, 640, 3), np.uint8)
+        face = None if i % 3 == 2 else FaceObservation(
+            landmarks=np.full((478, 3), 200.0 + i, np.float32), blendshapes={},
+            yaw=0.0, pitch=0.0, roll=0.0,
+            bbox=(180.0 + i, 150.0, 420.0 + i, 400.0), image_size=(640, 480))
+        neural = NeuralState(t=i / 30, channels=("tongue",), rates={}, spikes={}, movement={},
+                             attribution="none", inhibition=0.2)
+        return FrameResult(frame=Frame(image, i / 30, i), face=face, reading=NO_TONGUE,
+                           tongue=TongueState(), neural=neural,
+                           pose=AvatarPose(tongue_extension=i / 10), attract=face is None, events=())
+
+    layout = Layout.make("composed", (1280, 720))
+    both, alone = Presenter(layout), Presenter(layout)
+    for i, options in enumerate([ViewOptions(), ViewOptions(mirror=False, puppet=True),
+                                 ViewOptions(overlay=False, note="a synthetic clip"),
+                                 ViewOptions(), ViewOptions()]):
+        expected = both.render_layers(result(i), OPERATOR, options).audience
+        assert np.array_equal(alone.render_audience(result(i), OPERATOR, options), expected)

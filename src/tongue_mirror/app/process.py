@@ -17,7 +17,7 @@ from tongue_mirror.io.logs import EventLog, FrameLog
 from tongue_mirror.io.progress import Progress
 from tongue_mirror.io.recorder import VideoRecorder
 from tongue_mirror.io.sources import open_source
-from tongue_mirror.io.workers import BackgroundWorker
+from tongue_mirror.io.workers import BackgroundWorker, ReadAhead
 from tongue_mirror.values import FaceObservation, Frame, FrameResult
 from tongue_mirror.view.compositor import Hud, Layout
 from tongue_mirror.view.presenter import Presenter, ViewOptions
@@ -74,6 +74,7 @@ class ProcessSummary:
     wall_s: float
     damage: str | None
     interrupted: bool
+    setup_s: float = 0.0  # of wall_s: opening the source and the models, before the first frame
 
     def lines(self, outputs: ProcessOutputs) -> list[str]:
         """Human-readable summary."""
@@ -149,7 +150,7 @@ def run_process(source_path: Path, outputs: ProcessOutputs, config: RunConfig,
             show = presenter
 
             def draw(result: FrameResult) -> None:
-                recorder.write(show.render_layers(result, hud, options).audience, result.frame.t)
+                recorder.write(show.render_audience(result, hud, options), result.frame.t)
 
             drawer = stack.enter_context(BackgroundWorker(draw, max_queue=4, name="draw"))
 
@@ -165,17 +166,21 @@ def run_process(source_path: Path, outputs: ProcessOutputs, config: RunConfig,
             if progress is not None:
                 progress.update(tally.frames)
 
-        # Tracking (MediaPipe, GIL released) on this thread; the rest of the analysis, the logs
-        # and the hand-over to drawing on another, in frame order.
+        # Tracking (MediaPipe, GIL released) alone on this thread; decoding on one worker before
+        # it; the rest of the analysis, the logs and the hand-over to drawing on another after
+        # it, in frame order.
         analyser = stack.enter_context(BackgroundWorker(analyse, max_queue=4, name="analyse"))
+        decoded = stack.enter_context(ReadAhead(source, max_queue=4, name="decode"))
+        setup_s = time.perf_counter() - start
         try:
-            for frame in source:
+            for frame in decoded:
                 t0 = time.perf_counter()
                 face = pipeline.tracker.track(frame)
                 analyser.submit((frame, face, (time.perf_counter() - t0) * 1e3))
         except KeyboardInterrupt:
             interrupted = True
         finally:
+            decoded.close()  # the decoder stops before the file closes
             analyser.close()  # everything tracked is analysed, logged and drawn
             if progress is not None:
                 progress.finish()
@@ -185,4 +190,4 @@ def run_process(source_path: Path, outputs: ProcessOutputs, config: RunConfig,
     return ProcessSummary(frames=frames, faces=tally.faces, tongue_events=tally.tongue_events,
                           imitation_events=tally.imitations, seconds=duration,
                           wall_s=time.perf_counter() - start, damage=damage,
-                          interrupted=interrupted)
+                          interrupted=interrupted, setup_s=setup_s)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any
 
 import cv2
 import numpy as np
@@ -49,28 +49,101 @@ def euler_from_matrix(m: np.ndarray) -> tuple[float, float, float]:
     return yaw, pitch, -roll
 
 
-class _Landmark(Protocol):
-    """What a MediaPipe NormalizedLandmark gives us (mediapipe ships no type stubs)."""
+@dataclass(frozen=True)
+class RawFace:
+    """One face as the landmarker returns it: normalised (x, y, z) per landmark as float32,
+    blendshape scores by name, the facial transformation matrix (None when not given)."""
 
-    x: float
-    y: float
-    z: float
-
-
-class _Category(Protocol):
-    """What a MediaPipe blendshape Category gives us."""
-
-    category_name: str
-    score: float
+    points: np.ndarray
+    blendshapes: dict[str, float]
+    matrix: np.ndarray | None
 
 
-def observation_from_result(landmarks: Sequence[_Landmark], blendshapes: Sequence[_Category] | None,
-                            matrix: np.ndarray | None, width: int, height: int,
+def raw_faces(result: Any) -> list[RawFace]:
+    """The faces of a MediaPipe `FaceLandmarkerResult` (its Python objects)."""
+    mats = result.facial_transformation_matrixes
+    return [RawFace(np.array([(p.x, p.y, p.z) for p in lms], dtype=np.float32),
+                    {c.category_name: float(c.score)
+                     for c in (result.face_blendshapes[i] if result.face_blendshapes else [])},
+                    mats[i] if mats else None)
+            for i, lms in enumerate(result.face_landmarks or [])]
+
+
+class ResultReader:
+    """Runs the landmarker through MediaPipe's C API and reads its result with numpy.
+
+    MediaPipe's ctypes binding (its Tasks C API, as in 1.2) builds one Python object per
+    landmark, 478 a face: 0.6 ms of CPU a frame here, all of it holding the GIL on the thread
+    that tracks, while `process` analyses and draws beside it. Here: the same C call, the same
+    float32 values, read as one array. `available` is False for a MediaPipe without that
+    binding (the older pybind one); the tracker then uses the public API.
+    """
+
+    def __init__(self, landmarker: Any) -> None:
+        self._landmarker = landmarker
+        try:
+            import mediapipe as mp
+            from mediapipe.tasks.python.components.containers import landmark_c
+            from mediapipe.tasks.python.vision import face_landmarker
+        except ImportError:
+            self.available = False
+            return
+        result_type = getattr(face_landmarker, "MpFaceLandmarkerResultC", None)
+        struct = getattr(landmark_c, "MpNormalizedLandmarkC", None)
+        lib = getattr(landmarker, "_lib", None)
+        self._result_type: Any = result_type
+        image_fields = getattr(getattr(mp, "Image", None), "__annotations__", {})
+        self.available = (result_type is not None and struct is not None
+                          and "_image_ptr" in image_fields and hasattr(landmarker, "_handle")
+                          and hasattr(lib, "MpFaceLandmarkerDetectForVideo")
+                          and hasattr(lib, "MpFaceLandmarkerCloseResult"))
+        if self.available:
+            assert struct is not None
+            self._point = np.dtype({"names": ["x", "y", "z"], "formats": ["<f4"] * 3,
+                                    "offsets": [struct.x.offset, struct.y.offset, struct.z.offset],
+                                    "itemsize": ctypes.sizeof(struct)})
+
+    def detect_for_video(self, image: Any, timestamp_ms: int) -> list[RawFace]:
+        """The faces in one video frame, as `raw_faces(landmarker.detect_for_video(...))`."""
+        landmarker = self._landmarker
+        result = self._result_type()
+        landmarker._lib.MpFaceLandmarkerDetectForVideo(
+            landmarker._handle, image._image_ptr, None, timestamp_ms, ctypes.byref(result))
+        try:
+            return [self._face(result, i) for i in range(result.face_landmarks_count)]
+        finally:
+            landmarker._lib.MpFaceLandmarkerCloseResult(ctypes.byref(result))
+
+    def _face(self, result: Any, i: int) -> RawFace:
+        marks = result.face_landmarks[i]
+        n = marks.landmarks_count
+        size = n * self._point.itemsize
+        buffer = (ctypes.c_char * size).from_address(ctypes.addressof(marks.landmarks.contents)) \
+            if n else b""
+        packed = np.frombuffer(buffer, self._point, count=n)
+        points = np.stack([packed["x"], packed["y"], packed["z"]], axis=1)
+        scores: dict[str, float] = {}
+        if i < result.face_blendshapes_count:
+            shapes = result.face_blendshapes[i]
+            for j in range(shapes.categories_count):
+                category = shapes.categories[j]
+                # As MediaPipe's Category.from_ctypes decodes it (None for a nameless category).
+                name: Any = category.category_name.decode("utf-8") \
+                    if category.category_name else None
+                scores[name] = float(category.score)
+        matrix = None
+        if i < result.facial_transformation_matrixes_count:
+            matrix = result.facial_transformation_matrixes[i].to_numpy()
+        return RawFace(points, scores, matrix)
+
+
+def observation_from_result(face: RawFace, width: int, height: int,
                             scale: float = 1.0) -> FaceObservation:
     """Converts one face of a MediaPipe result; `scale` maps landmarker input back to the frame."""
-    pts = np.array([(p.x, p.y, p.z) for p in landmarks], dtype=np.float32)
+    pts = face.points.astype(np.float32)  # a copy: the scaling below must not touch the input
     pts *= np.array([width * scale, height * scale, width * scale], np.float32)
-    bs = {c.category_name: float(c.score) for c in (blendshapes or [])}
+    bs = face.blendshapes
+    matrix = face.matrix
     mat = np.asarray(matrix, dtype=np.float32) if matrix is not None else np.eye(4, dtype=np.float32)
     yaw, pitch, roll = euler_from_matrix(mat)
     x0, y0 = pts[:, :2].min(axis=0)
@@ -92,6 +165,7 @@ class FaceTracker:
         self._followed: tuple[float, float] | None = None
         self._last_ms = -1
         self._offset_ms = 0.0
+        self._fast: ResultReader | None = None
 
     def __enter__(self) -> FaceTracker:
         self.open()
@@ -124,9 +198,20 @@ class FaceTracker:
         except (RuntimeError, ValueError) as exc:
             raise UserError(f"cannot load face model {model}: {exc}") from exc
         self._warm = False
+        reader = ResultReader(self._landmarker)
+        self._fast = reader if reader.available else None
+
+    def _detect(self, image: Any, timestamp_ms: int) -> list[RawFace]:
+        """The landmarker's faces, read with numpy when MediaPipe allows (ResultReader)."""
+        if self._fast is not None:
+            return self._fast.detect_for_video(image, timestamp_ms)
+        if self._landmarker is None:
+            raise RuntimeError("FaceTracker used outside its `with` block")
+        return raw_faces(self._landmarker.detect_for_video(image, timestamp_ms))
 
     def close(self) -> None:
         """Releases the MediaPipe graph (explicitly: its finaliser is noisy at interpreter exit)."""
+        self._fast = None
         if self._landmarker is not None:
             self._landmarker.close()
             self._landmarker = None
@@ -162,18 +247,13 @@ class FaceTracker:
         if landmarker is None:
             raise RuntimeError("FaceTracker used outside its `with` block")
         if self._warm:
-            result = landmarker.detect_for_video(mp_image, self._timestamp_ms(frame.t))
+            found = self._detect(mp_image, self._timestamp_ms(frame.t))
         else:  # the first call logs the delegate and graph set-up to fd 2
             with quiet_native_stderr():
-                result = landmarker.detect_for_video(mp_image, self._timestamp_ms(frame.t))
+                found = self._detect(mp_image, self._timestamp_ms(frame.t))
             self._warm = True
         ih, iw = rgb.shape[:2]
-        faces = []
-        for i, lms in enumerate(result.face_landmarks or []):
-            bs = result.face_blendshapes[i] if result.face_blendshapes else None
-            mats = result.facial_transformation_matrixes
-            mat = mats[i] if mats else None
-            faces.append(observation_from_result(lms, bs, mat, iw, ih, scale))
+        faces = [observation_from_result(face, iw, ih, scale) for face in found]
         faces.sort(key=lambda f: f.width, reverse=True)
         return faces
 

@@ -76,6 +76,11 @@ class Handoff:
             _signal(self._space_free)
             return item
 
+    def drop_all(self) -> None:
+        """The consumer gives up: queued items are dropped, a producer waiting for room goes on."""
+        self._items.clear()
+        _signal(self._space_free)
+
     def task_done(self) -> None:
         """The consumer has finished with the item it took last."""
         self._done_count += 1

@@ -13,6 +13,7 @@ import av
 import cv2
 import numpy as np
 from av.error import FFmpegError
+from av.video.reformatter import VideoReformatter
 
 from tongue_mirror.errors import UserError
 from tongue_mirror.io.frame_grid import FrameGrid
@@ -85,6 +86,7 @@ class VideoRecorder:
         self._period: int = max(1, round(1.0 / (self.fps * TIME_BASE)))
         self._grid: FrameGrid = FrameGrid(self.fps)
         self._previous: av.VideoFrame | None = None  # the picture on screen in the last slot
+        self._to_yuv: VideoReformatter = VideoReformatter()
         self._unheld_tail: float | None = None  # time of a last frame dropped while busy
         self._closed: bool = False
 
@@ -233,9 +235,11 @@ class VideoRecorder:
         pad_w, pad_h = self.encoded_size[0] - self.size[0], self.encoded_size[1] - self.size[1]
         if pad_w or pad_h:
             image = cv2.copyMakeBorder(image, 0, pad_h, 0, pad_w, cv2.BORDER_REPLICATE)
-        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format="bgr24")
-        # Converted once here (swscale, GIL released), so a held frame is not converted again.
-        return frame.reformat(format="yuv420p")
+        # Wrapped, not copied: the caller hands the image over (write()'s contract).
+        frame = av.VideoFrame.from_numpy_buffer(np.ascontiguousarray(image), format="bgr24")
+        # Converted once here (swscale, GIL released), so a held frame is not converted again;
+        # one swscale context for the clip, on this thread (a pool per frame cost more).
+        return self._to_yuv.reformat(frame, format="yuv420p", threads=1)
 
     def _encode_at(self, frame: av.VideoFrame, slot: int) -> None:
         if self._error is not None:

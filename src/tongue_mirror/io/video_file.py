@@ -11,6 +11,7 @@ from typing import Any
 import av
 import numpy as np
 from av.error import FFmpegError
+from av.video.reformatter import VideoReformatter
 
 from tongue_mirror.errors import UserError
 from tongue_mirror.io.frame_source import DescribedSource, SourceInfo
@@ -73,6 +74,7 @@ class VideoFileSource(DescribedSource):
         self._count_exact = False
         self._first: av.VideoFrame | None = None
         self._frames: Iterator[av.VideoFrame] | None = None
+        self._to_bgr24 = VideoReformatter()
 
     def open(self) -> None:
         if self._container is not None:
@@ -174,7 +176,8 @@ class VideoFileSource(DescribedSource):
         return self._decode_pass()
 
     def _to_bgr(self, frame: av.VideoFrame) -> np.ndarray:
-        image = frame.to_ndarray(format="bgr24")  # converts grey, 10-bit, yuv444 … alike
+        # One swscale context for the file, on this thread: converts grey, 10-bit, yuv444 … alike.
+        image = self._to_bgr24.reformat(frame, format="bgr24", threads=1).to_ndarray()
         return apply_display_matrix(image, display_matrix_of(frame))
 
     def __iter__(self) -> Iterator[Frame]:

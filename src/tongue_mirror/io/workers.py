@@ -1,18 +1,19 @@
-"""Runs one consumer on its own thread behind a bounded queue, so drawing overlaps analysis."""
+"""Runs one consumer (or one reader) on its own thread behind a bounded queue, so stages overlap."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Generic, TypeVar
 
-from tongue_mirror.io.handoff import Handoff
+from tongue_mirror.io.handoff import POLL_S, Handoff
 
 T = TypeVar("T")
 _STOP = object()
+_END = object()
 
 
 class BackgroundWorker(Generic[T]):
@@ -104,6 +105,65 @@ class BackgroundWorker(Generic[T]):
             return
         with contextlib.suppress(BaseException):  # the original exception wins
             self.close()
+
+
+class _Failed:
+    """The reader's exception, queued after the items read before it."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+class ReadAhead(Generic[T]):
+    """Iterates `items` on a worker thread, up to `max_queue` ahead of the loop that consumes them.
+
+    So reading (decoding a video file) overlaps the consumer's work. Items keep their order; an
+    exception in the reader is raised in the consumer after the items read before it. `close()`
+    (also on leaving the with-block) stops the reader early, e.g. after Ctrl-C, and waits for it.
+    """
+
+    def __init__(self, items: Iterable[T], max_queue: int = 4, name: str = "read-ahead") -> None:
+        if max_queue < 1:
+            raise ValueError("max_queue must be >= 1")
+        self._items = items
+        self._queue = Handoff(max_queue)
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            for item in self._items:
+                if self._stop:
+                    return
+                self._queue.put(item)
+        except BaseException as exc:  # handed to the consumer thread
+            self._queue.put_now(_Failed(exc))
+            return
+        self._queue.put_now(_END)
+
+    def __iter__(self) -> Iterator[T]:
+        while True:
+            item = self._queue.get()
+            if item is _END:
+                return
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+
+    def close(self) -> None:
+        """Stops the reader after the item it is reading and waits for its thread to end."""
+        self._stop = True
+        while self._thread.is_alive():
+            self._queue.drop_all()  # a reader waiting for room reads on, then sees the stop
+            self._thread.join(POLL_S)
+
+    def __enter__(self) -> ReadAhead[T]:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
 
 
 def lower_thread_priority(nice: int) -> None:

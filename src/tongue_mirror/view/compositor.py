@@ -67,6 +67,18 @@ class Layout:
         return replace(self, camera=(x, y, w, self.size[1]), neural=None)
 
 
+def tiles(rects: list[tuple[int, int, int, int]], size: tuple[int, int]) -> bool:
+    """Whether the rectangles (x, y, w, h), each inside the canvas, cover all of it once."""
+    def disjoint(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+        return (a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1]
+                or b[1] + b[3] <= a[1])
+
+    inside = all(x >= 0 and y >= 0 and x + w <= size[0] and y + h <= size[1]
+                 for x, y, w, h in rects)
+    apart = all(disjoint(a, b) for i, a in enumerate(rects) for b in rects[i + 1:])
+    return inside and apart and sum(w * h for _, _, w, h in rects) == size[0] * size[1]
+
+
 @dataclass(frozen=True)
 class Hud:
     """Everything drawn over the panels that is about the app, not the experiment."""
@@ -114,22 +126,35 @@ class Compositor:
                        layout: Layout | None = None, panel_boxes: tuple[Box, ...] = ()
                        ) -> Picture:
         """Audience and screen pictures; `layout` overrides the panel rectangles (overlay off)."""
-        layout = layout or self.layout
-        canvas = self._canvas.copy()
-        for rect, img in ((layout.camera, camera), (layout.avatar, avatar),
-                          (layout.neural, neural)):
-            if rect is None or img is None:
-                continue
-            x, y, w, h = rect
+        audience = TextLayer(self.text, self._paste(avatar, camera, neural, layout or self.layout))
+        free = self._draw_audience(audience, hud)
+        screen = TextLayer(self.text, audience.image.copy())
+        screen.boxes = list(audience.boxes)
+        self._draw_operator(screen, hud, free)
+        return Picture(audience.image, screen.image, tuple(panel_boxes) + tuple(screen.boxes))
+
+    def compose_audience(self, avatar: np.ndarray, camera: np.ndarray | None = None,
+                         neural: np.ndarray | None = None, hud: Hud = Hud(),
+                         layout: Layout | None = None) -> np.ndarray:
+        """The audience picture alone (what `process` records): no screen copy, no operator."""
+        audience = TextLayer(self.text, self._paste(avatar, camera, neural, layout or self.layout))
+        self._draw_audience(audience, hud)
+        return audience.image
+
+    def _paste(self, avatar: np.ndarray, camera: np.ndarray | None, neural: np.ndarray | None,
+               layout: Layout) -> np.ndarray:
+        """A new canvas with the panels in their rectangles, black where none is."""
+        panels = [(rect, img) for rect, img in ((layout.camera, camera), (layout.avatar, avatar),
+                                                (layout.neural, neural))
+                  if rect is not None and img is not None]
+        # Panels that tile the canvas overwrite every pixel: no black canvas to copy first.
+        covered = tiles([rect for rect, _ in panels], layout.size)
+        canvas = np.empty_like(self._canvas) if covered else self._canvas.copy()
+        for (x, y, w, h), img in panels:
             if img.shape[:2] != (h, w):
                 img = cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA)
             canvas[y:y + h, x:x + w] = img[..., :3]
-        audience = TextLayer(self.text, canvas)
-        free = self._draw_audience(audience, hud)
-        screen = TextLayer(self.text, canvas.copy())
-        screen.boxes = list(audience.boxes)
-        self._draw_operator(screen, hud, free)
-        return Picture(canvas, screen.image, tuple(panel_boxes) + tuple(screen.boxes))
+        return canvas
 
     # ---- geometry ----------------------------------------------------------------------------
     def _margin(self) -> int:

@@ -112,6 +112,8 @@ class NeuralPanel:
     def _lane_y(self, i: int, fraction: np.ndarray | float) -> np.ndarray | float:
         """Pixel row inside the plot for a 0..1 level in lane i (1 = top of the lane)."""
         bottom = (i + 1) * self._lane_h - self._pad
+        if isinstance(fraction, float):  # the same arithmetic without numpy's per-call cost
+            return bottom - min(max(fraction, 0.0), 1.0) * (self._lane_h - 2 * self._pad)
         return bottom - np.clip(fraction, 0.0, 1.0) * (self._lane_h - 2 * self._pad)
 
     # ---- state -------------------------------------------------------------------------------
@@ -204,9 +206,8 @@ class NeuralPanel:
             y = (i * self._lane_h + self._pad + neurons * row_h).astype(int)
             keep = (x >= self._plot_w - dx) & (x < self._plot_w)
             x, y = x[keep], y[keep]
-            dim = np.array(lane.colour) * 0.55
-            for dy in range(max(1, int(row_h) - 1)):
-                plot[np.minimum(y + dy, self._plot_h - 1), x] = dim
+            rows = np.minimum(y[:, None] + np.arange(max(1, int(row_h) - 1)), self._plot_h - 1)
+            plot[rows, x[:, None]] = np.array(lane.colour) * 0.55
 
     def _draw_traces(self, plot: np.ndarray, state: NeuralState, channel: str, dx: int) -> None:
         x_new = self._plot_w - 1

@@ -63,6 +63,19 @@ class Presenter:
 
         With the overlay off the neural panel is hidden and the camera takes its place.
         """
+        self._render_panels(result, options)
+        return self._compose(hud, options, result.attract)
+
+    def render_audience(self, result: FrameResult, hud: Hud, options: ViewOptions = ViewOptions()
+                        ) -> np.ndarray:
+        """`render_layers(...).audience` without drawing the screen's picture (`process`)."""
+        self._render_panels(result, options)
+        assert self._panels is not None
+        return self.compositor.compose_audience(*self._panels,
+                                                self._audience_hud(hud, options, result.attract),
+                                                self._panel_layout)
+
+    def _render_panels(self, result: FrameResult, options: ViewOptions) -> None:
         layout = self.layout if options.overlay else self.layout.without_neural()
         avatar = self.avatar.render(result.pose)
         camera = neural = None
@@ -81,7 +94,6 @@ class Presenter:
             self.neural.update(result.neural)
         self._panels = (avatar, camera, neural)
         self._panel_layout = layout
-        return self._compose(hud, options, result.attract)
 
     def recompose_layers(self, hud: Hud, options: ViewOptions = ViewOptions()) -> Picture:
         """Both pictures of the last panels under a new HUD (paused, camera away); black before
@@ -92,13 +104,18 @@ class Presenter:
         return self._compose(hud, options, False)
 
     def _compose(self, hud: Hud, options: ViewOptions, attract: bool) -> Picture:
+        assert self._panels is not None
+        avatar, camera, neural = self._panels
+        return self.compositor.compose_layers(avatar, camera, neural,
+                                              self._audience_hud(hud, options, attract),
+                                              self._panel_layout, self._camera_boxes)
+
+    def _audience_hud(self, hud: Hud, options: ViewOptions, attract: bool) -> Hud:
+        """The HUD with what the audience is told: the attract prompt, puppet mode, the note."""
         if attract and hud.prompt is None:
             hud = replace(hud, prompt=ATTRACT_PROMPT)
         if options.puppet:  # said in the audience's words, where the audience reads labels
             hud = replace(hud, banner=hud.banner or PUPPET_BANNER)
         if options.note and self._panel_layout.camera is None:  # no camera panel to say it
             hud = replace(hud, note=hud.note or options.note)
-        assert self._panels is not None
-        avatar, camera, neural = self._panels
-        return self.compositor.compose_layers(avatar, camera, neural, hud, self._panel_layout,
-                                              self._camera_boxes)
+        return hud
