@@ -215,7 +215,11 @@ def transplant(base: np.ndarray, px: np.ndarray, skin: np.ndarray, t: Tongue,
         open_amount = 0.0
     else:  # the tip reaches `extension` of its length past the lower lip
         tip = past_lip + 1.0 + extension * max(reach - past_lip, 3.0)
-        push = min(tip - reach, 0.0) + (rng.uniform(0, 3) if extension > 0.9 else 0.0)
+        # A tongue shorter than a wide-open mouth (a shout) lies on the lower teeth: its root
+        # drops into the opening, at most to 3 px above the lower lip, instead of hanging from
+        # the upper lip and never reaching past the lower one.
+        drop = max(0.0, dst.open_px - 3.0)
+        push = min(tip - reach, drop) + (rng.uniform(0, 3) if extension > 0.9 else 0.0)
         open_amount = rng.uniform(1.0, 4.0) * min(1.0, 0.4 + extension)
     m = _root_affine(t, dst, angle, scale, push, (rng.normal(0, 0.7), rng.normal(0, 0.5)))
     colour = recolour(t.bgr, t.skin, skin, rng, unusual)
