@@ -56,6 +56,7 @@ from tongue_mirror.evaluation.metrics import (
     bootstrap_ci,
     f1_score,
     match_events,
+    people_weights,
     per_minute,
 )
 from tongue_mirror.evaluation.report import negatives_section, video_section
@@ -820,6 +821,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--heldout-readings", type=Path, metavar="OUT.npz",
                     help="also save every clip's held-out per-frame readings here (dev-derived: keep"
                     " it in /tmp), to replay gesture rules on strangers without refitting")
+    ap.add_argument("--threshold-weights", choices=("people", "rows"), default="people",
+                    help="how held-out rows weigh when the operating threshold and the probability"
+                    " slope are chosen: each person once per class (people, since issue 21), or as"
+                    " in training, a photo 1 and a clip 30 (rows)")
     ap.add_argument("--synth-weight", type=float, default=0.5,
                     help="weight of each synthetic/augmented row relative to a real photo")
     return ap.parse_args(argv)
@@ -924,12 +929,15 @@ def cross_validate(data: dict, is_real: np.ndarray, trainable: np.ndarray,
     return HeldOut(oof, is_real & ~np.isnan(oof), fold_params)
 
 
-def operating_point(data: dict, held: HeldOut) -> tuple[float, float]:
-    """(logit threshold of max held-out F1, probability slope), rows weighed as in training: a
-    photo 1, a whole clip as much as 30 photos."""
+def operating_point(data: dict, held: HeldOut, weighing: str = "people") -> tuple[float, float]:
+    """(logit threshold of max held-out F1, probability slope). By default each person weighs
+    once per class (issue 21): the man with 61 tongue photos is one positive person, as is a
+    child's one photo or a clip's frames; `rows` weighs them as in training (a photo 1, a clip 30)."""
     s = held.scored
-    t_logit = best_threshold(data["y"][s], held.oof[s], data["weight"][s])
-    gain = fit_gain(data["y"][s], held.oof[s] - t_logit, data["weight"][s])
+    w = (people_weights(data["group"][s], data["y"][s]) if weighing == "people"
+         else data["weight"][s])
+    t_logit = best_threshold(data["y"][s], held.oof[s], w)
+    gain = fit_gain(data["y"][s], held.oof[s] - t_logit, w)
     log(f"probability slope fitted on held-out predictions: {gain:.2f}")
     return t_logit, gain
 
@@ -974,7 +982,7 @@ def main(argv: list[str] | None = None) -> int:
     is_real = np.isin(data["kind"], ("image", "frame"))
     trainable = weigh_rows(data, args)
     held = cross_validate(data, is_real, trainable, args, t0)
-    t_logit, gain = operating_point(data, held)
+    t_logit, gain = operating_point(data, held, args.threshold_weights)
     report, people = heldout_report(items, data, held, t_logit, gain, args, cache, t0)
 
     final = fit_draws(data["x"][trainable], data["y"][trainable], data["weight"][trainable],
@@ -990,7 +998,8 @@ def main(argv: list[str] | None = None) -> int:
         "direction": direction,
         "info": {"seed": args.seed, "model": args.model, "engine_draws": args.engine_draws,
                  "threshold_rule":
-                 "max F1 on leave-people-out predictions of real items",
+                 f"max F1 on leave-people-out predictions of real items ({args.threshold_weights}"
+                 " weighted)",
                  "n_real": int(is_real.sum()), "n_synthetic": int((~is_real).sum()),
                  "heldout": report["overall"], "heldout_gestures": report["gestures"],
                  "heldout_people": people,

@@ -259,3 +259,19 @@ def test_a_tiny_training_runs_through_the_package_runner_and_cache(train, monkey
     readings = np.load(tmp_path / "r.npz")
     assert sorted(readings["names"].tolist()) == clips
     assert "LEAVE-PEOPLE-OUT PER PERSON" in capsys.readouterr().out
+
+
+def test_the_operating_point_weighs_each_person_once(train):
+    # One man's 60 tongue photos read at logit 2, a further 20 people's single tongues at 0.5,
+    # 40 people's negatives at 1.0. Rows weighed one each, the man's photos set the bar above 1
+    # (catching the strangers' tongues is not worth 40 false alarms against his 60); each person
+    # once, the 20 strangers count 20 against his one, and the bar drops to 0.5 to catch them.
+    y = np.array([1] * 60 + [1] * 20 + [0] * 40)
+    logit = np.array([2.0] * 60 + [0.5] * 20 + [1.0] * 40)
+    group = np.array(["man"] * 60 + [f"p{i}" for i in range(20)] + [f"n{i}" for i in range(40)])
+    data = {"y": y, "group": group, "weight": np.ones(len(y))}
+    held = train.HeldOut(oof=logit, scored=np.ones(len(y), bool), fold_params={})
+    rows_t, _ = train.operating_point(data, held, "rows")
+    people_t, _ = train.operating_point(data, held, "people")
+    assert 1.0 < rows_t <= 2.0
+    assert people_t <= 0.5
