@@ -1,7 +1,8 @@
-"""The tongue-data engine's colour transfer (tools/tongue_data/engine.py)."""
+"""The tongue-data engine (tools/tongue_data/engine.py): its colour transfer and where it lays a tongue."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 from tool_module import load_tool
@@ -69,7 +70,6 @@ def short_tongue(engine):
     """A pink tongue 10 px long below its root, from a mouth as wide as the target's."""
     bgr = np.full((64, 64, 3), (120, 110, 210), np.uint8)
     alpha = np.zeros((64, 64), np.float32)
-    cv2 = pytest.importorskip("cv2")
     cv2.ellipse(alpha, (32, 27), (6, 5), 0, 0, 360, 1.0, -1)
     return engine.Tongue(bgr, alpha, (32.0, 22.0), 24.0, np.array([65.0, 12.0, 18.0]), 10.0,
                          "donor", "center")
