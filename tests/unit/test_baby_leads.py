@@ -56,3 +56,20 @@ def test_the_babys_own_tongue_is_an_action_event_not_an_imitation():
         state = circuit.advance_to(i / 30, {}, i, {"tongue": 1.0} if 5 <= i < 40 else {})
         events += [e.event for e in state.events]
     assert events == ["action_start", "action_end"]
+
+
+def test_the_tail_of_the_babys_own_move_is_not_called_a_copy():
+    # Seen in a live round: the game ends the baby's mouth-opening while its movement is still
+    # decaying, and you open your mouth in answer; the moving channel then had no intent, you
+    # were seen, and the caption said "baby copies you". The movement began as its own move.
+    from tongue_mirror.view.caption import COPYING, LEADING, CaptionMachine, Levels
+
+    machine = CaptionMachine()
+    kinds = []
+    for i in range(90):
+        t = i / 30
+        leading = frozenset({"jaw"}) if i < 30 else frozenset()
+        seen = {"jaw": 1.0 if i >= 25 else 0.0, "tongue": 0.0, "lips": 0.0}
+        moving = {"jaw": 1.0 if i < 50 else 0.0, "tongue": 0.0, "lips": 0.0}
+        kinds.append(machine.update(t, Levels(seen, moving, leading)).kind)
+    assert LEADING in kinds and COPYING not in kinds

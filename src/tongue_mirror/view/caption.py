@@ -133,6 +133,9 @@ class CaptionMachine:
                              hold_from_first=True)
         self._seen: set[str] = set()
         self._moving: set[str] = set()
+        # Channels whose current movement began on the baby's own intention: the movement's tail,
+        # after the intention ends, is still its own move, not a copy of the person answering.
+        self._led: set[str] = set()
         self._t: float | None = None
 
     @property
@@ -150,13 +153,14 @@ class CaptionMachine:
         self._t = t
         self._seen = _hysteresis(self._seen, levels.seen, cfg.seen_on, cfg.seen_off)
         self._moving = _hysteresis(self._moving, levels.moving, cfg.moving_on, cfg.moving_off)
+        self._led = {c for c in self._moving if c in levels.leading or c in self._led}
         return self._shown.update(self._want(levels), t)
 
     def _want(self, levels: Levels) -> Caption:
         """The caption the levels call for now, staying on the current channel while it applies."""
         if self._moving:
             ch = self._pick(self._moving, levels.moving)
-            if ch in levels.leading:
+            if ch in levels.leading or ch in self._led:
                 return Caption(LEADING, ch)
             return Caption(COPYING if ch in self._seen else SELF, ch)
         if self._seen:
