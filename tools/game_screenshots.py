@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import shutil
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from tongue_mirror.core.game.session import GameConfig
 from tongue_mirror.synth.game_script import game_script
 from tongue_mirror.synth.performer import Performer, PerformerConfig
 from tongue_mirror.synth.script import script_seconds
+from tools.window_screenshots import x_screen
 
 REPO = Path(__file__).resolve().parents[1]
 FPS = 30.0
@@ -60,23 +60,12 @@ def make_clip(path: Path, config: GameConfig, seconds: float) -> None:
     print(f"{path}: {script_seconds(steps):.1f} s")
 
 
-def x_screen(n: int) -> tuple[list[subprocess.Popen], dict]:
-    xvfb = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1.0)
-    env = {**os.environ, "DISPLAY": f":{n}"}
-    wm = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL)
-    time.sleep(1.0)
-    return [wm, xvfb], env
-
-
 def play(out: Path, n: int, name: str, clip: Path, seconds: float, every: float,
          extra: list[str]) -> Path:
     """Runs live on the clip, screenshots every `every` s; returns its out-dir."""
     tmp = out / "tmp" / name
     tmp.mkdir(parents=True, exist_ok=True)
-    procs, env = x_screen(n)
+    procs, env = x_screen(n, "1920x1080")
     live = None
     try:
         live = subprocess.Popen([sys.executable, "-m", "tongue_mirror", "live", "--fullscreen",

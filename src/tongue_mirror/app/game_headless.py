@@ -116,7 +116,7 @@ def _drawer(stack: ExitStack, path: Path, config: RunConfig, fps: float
     hud = Hud(show_help=False)
 
     def draw(result: FrameResult, state: GameState) -> None:
-        picture = presenter.render_layers(result, hud, options).audience
+        picture = presenter.render_audience(result, hud, options)
         recorder.write(cards.draw(picture, state), result.frame.t)
 
     return draw

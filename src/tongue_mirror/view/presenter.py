@@ -68,7 +68,7 @@ class Presenter:
 
     def render_audience(self, result: FrameResult, hud: Hud, options: ViewOptions = ViewOptions()
                         ) -> np.ndarray:
-        """`render_layers(...).audience` without drawing the screen's picture (`process`)."""
+        """`render_layers(...).audience` without drawing the screen's picture (`process`, `game`)."""
         self._render_panels(result, options)
         assert self._panels is not None
         return self.compositor.compose_audience(*self._panels,
