@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tongue_mirror.io.workers import BackgroundWorker, ReadAhead
+from tongue_mirror.io.workers import BackgroundWorker, ReadAhead, switch_interval
 
 
 def test_items_are_consumed_in_order_and_close_drains():
@@ -156,6 +156,31 @@ def test_closing_a_read_ahead_early_stops_its_reader():
     assert next(read) == stopped_at + 1  # nothing read after close
 
 
-def test_read_ahead_bad_queue_size():
+def test_read_ahead_bad_queue_size_and_nice():
     with pytest.raises(ValueError):
         ReadAhead(iter(()), max_queue=0)
+    with pytest.raises(ValueError, match="nice"):
+        ReadAhead(iter(()), nice=20)
+
+
+@pytest.mark.skipif(not hasattr(threading, "get_native_id") or sys.platform != "linux",
+                    reason="per-thread nice is a Linux feature")
+def test_a_nice_reader_runs_at_lower_priority_than_its_consumer():
+    import os
+
+    def priorities():
+        yield os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    with ReadAhead(priorities(), nice=5) as reader:
+        seen = list(reader)
+    assert seen == [min(19, os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + 5)]
+
+
+def test_switch_interval_is_set_inside_and_restored_after_even_on_error():
+    before = sys.getswitchinterval()
+    with pytest.raises(RuntimeError), switch_interval(0.0002):
+        assert sys.getswitchinterval() == pytest.approx(0.0002)
+        raise RuntimeError("boom")
+    assert sys.getswitchinterval() == before
+    with pytest.raises(ValueError), switch_interval(0.0):
+        pass

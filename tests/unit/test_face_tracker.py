@@ -136,3 +136,31 @@ def test_the_numpy_result_reader_gives_what_mediapipes_python_result_gives(monke
             assert np.array_equal(a.landmarks, b.landmarks)
             assert list(a.blendshapes.items()) == list(b.blendshapes.items())
             assert (a.bbox, a.yaw, a.pitch, a.roll) == (b.bbox, b.yaw, b.pitch, b.roll)
+
+
+def test_a_frame_prepared_on_another_thread_tracks_as_the_frame_does(astronaut_bgr):
+    """`process` prepares frames on its decoding thread: the faces must be those `track` finds,
+    for a downscaled and a grey frame too, and for the per-photo tracker."""
+    import threading
+
+    from tongue_mirror.io.face_tracker import PhotoTracker
+
+    big = cv2.resize(astronaut_bgr, (1024, 1024))
+    grey = cv2.cvtColor(astronaut_bgr, cv2.COLOR_BGR2GRAY)
+    frames = [Frame(img, 0.1 * i, i) for i, img in enumerate((astronaut_bgr, big, grey))]
+    config = TrackerConfig(max_input_side=512)
+    with FaceTracker(config) as a, FaceTracker(config) as b:
+        prepared: list = []
+        worker = threading.Thread(target=lambda: prepared.extend(map(b.prepare, frames)))
+        worker.start()
+        worker.join()
+        for frame, ready in zip(frames, prepared, strict=True):
+            expected, got = a.track(frame), b.track_prepared(ready)
+            assert expected is not None and got is not None
+            assert got.image_size == expected.image_size == frame.image.shape[1::-1]
+            assert np.array_equal(got.landmarks, expected.landmarks)
+            assert got.blendshapes == expected.blendshapes
+    photos = PhotoTracker(config)
+    expected, got = photos.track(frames[1]), photos.track_prepared(photos.prepare(frames[1]))
+    assert expected is not None and got is not None
+    assert np.array_equal(got.landmarks, expected.landmarks)

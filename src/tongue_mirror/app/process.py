@@ -15,14 +15,23 @@ from tongue_mirror.io.face_tracker import tracker_for
 from tongue_mirror.io.frame_row import frame_row
 from tongue_mirror.io.logs import EventLog, FrameLog
 from tongue_mirror.io.progress import Progress
+from tongue_mirror.io.protocols import StagedTracker
 from tongue_mirror.io.recorder import VideoRecorder
 from tongue_mirror.io.sources import open_source
-from tongue_mirror.io.workers import BackgroundWorker, ReadAhead
+from tongue_mirror.io.workers import BackgroundWorker, ReadAhead, switch_interval
 from tongue_mirror.values import FaceObservation, Frame, FrameResult
 from tongue_mirror.view.compositor import Hud, Layout
 from tongue_mirror.view.presenter import Presenter, ViewOptions
 
 LOG_SUFFIXES = {"events": (".jsonl",), "frames": (".csv",)}
+
+# The landmarker (this thread and MediaPipe's own) is the one cost a run cannot cut, so it comes
+# first: decoding, analysis, drawing and encoding run at a lower CPU priority on the cores it
+# leaves, and a Python thread hands the GIL back within 0.2 ms (not CPython's 5 ms) when the
+# tracking thread returns from MediaPipe. Measured with benchmarks/throughput.py; the order of
+# work, hence every output byte, is the same either way.
+WORKER_NICE = 10
+SWITCH_INTERVAL_S = 0.0002
 
 
 @dataclass(frozen=True)
@@ -123,6 +132,7 @@ def run_process(source_path: Path, outputs: ProcessOutputs, config: RunConfig,
     interrupted = False
     start = time.perf_counter()
     with ExitStack() as stack:
+        stack.enter_context(switch_interval(SWITCH_INTERVAL_S))
         stack.enter_context(source)
         if source.info.kind not in ("video", "images"):
             raise UserError(f"{source_path} is not a video file or image folder")
@@ -130,13 +140,15 @@ def run_process(source_path: Path, outputs: ProcessOutputs, config: RunConfig,
         # A folder of unrelated photos gets a fresh landmarker per photo, as eval's photos do.
         tracker = tracker_for(info.kind, config.tracker)
         stack.enter_context(tracker)
+        staged: StagedTracker = tracker
         pipeline = build_pipeline(config, tracker)
         recorder = presenter = None
         if outputs.video is not None:  # first: the output most likely to be refused
             presenter = Presenter(Layout.make(config.layout, config.canvas_size),
                                   config.gesture, camera_fit=config.camera_fit)
             recorder = stack.enter_context(
-                VideoRecorder(outputs.video, info.fps or 30.0, config.canvas_size, threaded=True))
+                VideoRecorder(outputs.video, info.fps or 30.0, config.canvas_size, threaded=True,
+                              nice=WORKER_NICE))
         events = stack.enter_context(EventLog(outputs.events)) if outputs.events else None
         rows = stack.enter_context(FrameLog(outputs.frames)) if outputs.frames else None
         progress = Progress(info.frame_count, label=source_path.name) if show_progress else None
@@ -152,7 +164,8 @@ def run_process(source_path: Path, outputs: ProcessOutputs, config: RunConfig,
             def draw(result: FrameResult) -> None:
                 recorder.write(show.render_audience(result, hud, options), result.frame.t)
 
-            drawer = stack.enter_context(BackgroundWorker(draw, max_queue=4, name="draw"))
+            drawer = stack.enter_context(
+                BackgroundWorker(draw, max_queue=4, name="draw", nice=WORKER_NICE))
 
         def analyse(item: tuple[Frame, FaceObservation | None, float]) -> None:
             result = pipeline.analyse(*item)
@@ -166,17 +179,19 @@ def run_process(source_path: Path, outputs: ProcessOutputs, config: RunConfig,
             if progress is not None:
                 progress.update(tally.frames)
 
-        # Tracking (MediaPipe, GIL released) alone on this thread; decoding on one worker before
-        # it; the rest of the analysis, the logs and the hand-over to drawing on another after
-        # it, in frame order.
-        analyser = stack.enter_context(BackgroundWorker(analyse, max_queue=4, name="analyse"))
-        decoded = stack.enter_context(ReadAhead(source, max_queue=4, name="decode"))
+        # Tracking (MediaPipe, GIL released) alone on this thread; decoding and the tracker's
+        # input (RGB, mediapipe.Image) on one worker before it; the rest of the analysis, the
+        # logs and the hand-over to drawing on another after it, in frame order.
+        analyser = stack.enter_context(BackgroundWorker(analyse, max_queue=4, name="analyse",
+                                                        nice=WORKER_NICE))
+        decoded = stack.enter_context(ReadAhead(map(staged.prepare, source), max_queue=4,
+                                                name="decode", nice=WORKER_NICE))
         setup_s = time.perf_counter() - start
         try:
-            for frame in decoded:
+            for prepared in decoded:
                 t0 = time.perf_counter()
-                face = pipeline.tracker.track(frame)
-                analyser.submit((frame, face, (time.perf_counter() - t0) * 1e3))
+                face = staged.track_prepared(prepared)
+                analyser.submit((prepared.frame, face, (time.perf_counter() - t0) * 1e3))
         except KeyboardInterrupt:
             interrupted = True
         finally:

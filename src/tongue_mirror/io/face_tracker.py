@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ctypes
 import math
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +156,42 @@ def observation_from_result(face: RawFace, width: int, height: int,
     )
 
 
+def _mediapipe() -> Any:
+    """MediaPipe, imported quietly the first time (absl may write to fd 2 as it loads)."""
+    if "mediapipe" not in sys.modules:
+        with quiet_native_stderr():
+            import mediapipe  # noqa: F401
+    return sys.modules["mediapipe"]
+
+
+@dataclass(frozen=True, eq=False)
+class TrackerInput:
+    """A frame made ready for the landmarker: RGB, at most `max_input_side` on its long side."""
+
+    frame: Frame
+    image: Any  # mediapipe.Image of those pixels
+    size: tuple[int, int]  # (width, height) of the landmarker's input
+    scale: float  # frame pixels per input pixel (1.0 unless the frame was downscaled)
+
+
+def prepare_input(frame: Frame, max_input_side: int) -> TrackerInput:
+    """Colour conversion and downscaling: all the tracker's per-frame work before the landmarker."""
+    mp = _mediapipe()
+    image = frame.image
+    if image.ndim == 2:
+        image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+    h, w = image.shape[:2]
+    scale = 1.0
+    if max_input_side and max(h, w) > max_input_side:
+        scale = max(h, w) / max_input_side
+        image = cv2.resize(image, (round(w / scale), round(h / scale)),
+                           interpolation=cv2.INTER_AREA)
+    rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+    ih, iw = rgb.shape[:2]
+    mp_image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+    return TrackerInput(frame, mp_image, (iw, ih), scale)
+
+
 class FaceTracker:
     """Wraps MediaPipe Face Landmarker; keeps its timestamps increasing whatever the source does."""
 
@@ -225,41 +262,45 @@ class FaceTracker:
         self._last_ms = ms
         return ms
 
+    def prepare(self, frame: Frame) -> TrackerInput:
+        """The frame made ready for the landmarker; reads only the configuration, so another
+        thread may prepare the next frame while this one is tracked (`process` does)."""
+        return prepare_input(frame, self.config.max_input_side)
+
     def track_all(self, frame: Frame) -> list[FaceObservation]:
         """All faces found in a frame, most prominent (largest) first."""
         if self._landmarker is None:
             self.open()
-        import mediapipe as mp
+        return self.track_all_prepared(self.prepare(frame))
 
-        image = frame.image
-        if image.ndim == 2:
-            image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-        h, w = image.shape[:2]
-        scale = 1.0
-        side = self.config.max_input_side
-        if side and max(h, w) > side:
-            scale = max(h, w) / side
-            image = cv2.resize(image, (round(w / scale), round(h / scale)),
-                               interpolation=cv2.INTER_AREA)
-        rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
-        mp_image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+    def track_all_prepared(self, prepared: TrackerInput) -> list[FaceObservation]:
+        """All faces found in a prepared frame, most prominent (largest) first."""
+        if self._landmarker is None:
+            self.open()
         landmarker = self._landmarker
         if landmarker is None:
             raise RuntimeError("FaceTracker used outside its `with` block")
+        timestamp_ms = self._timestamp_ms(prepared.frame.t)
         if self._warm:
-            found = self._detect(mp_image, self._timestamp_ms(frame.t))
+            found = self._detect(prepared.image, timestamp_ms)
         else:  # the first call logs the delegate and graph set-up to fd 2
             with quiet_native_stderr():
-                found = self._detect(mp_image, self._timestamp_ms(frame.t))
+                found = self._detect(prepared.image, timestamp_ms)
             self._warm = True
-        ih, iw = rgb.shape[:2]
-        faces = [observation_from_result(face, iw, ih, scale) for face in found]
+        iw, ih = prepared.size
+        faces = [observation_from_result(face, iw, ih, prepared.scale) for face in found]
         faces.sort(key=lambda f: f.width, reverse=True)
         return faces
 
     def track(self, frame: Frame) -> FaceObservation | None:
         """The face to follow: the one followed so far unless another is much larger, or None."""
-        faces = self.track_all(frame)
+        if self._landmarker is None:
+            self.open()
+        return self.track_prepared(self.prepare(frame))
+
+    def track_prepared(self, prepared: TrackerInput) -> FaceObservation | None:
+        """`track` of a frame `prepare` made ready."""
+        faces = self.track_all_prepared(prepared)
         chosen = choose_face(faces, self._followed)
         self._followed = chosen.center if chosen is not None else self._followed
         return chosen
@@ -300,10 +341,20 @@ class PhotoTracker:
     def __exit__(self, *exc: object) -> None:
         return None
 
+    def prepare(self, frame: Frame) -> TrackerInput:
+        """The photo made ready for a landmarker, as `FaceTracker.prepare`."""
+        return prepare_input(frame, self.config.max_input_side)
+
     def track(self, frame: Frame) -> FaceObservation | None:
         """The most prominent face of this photo alone."""
+        return self.track_prepared(self.prepare(frame))
+
+    def track_prepared(self, prepared: TrackerInput) -> FaceObservation | None:
+        """`track` of a photo `prepare` made ready."""
+        frame = prepared.frame
+        alone = replace(prepared, frame=Frame(frame.image, 0.0, 0, frame.capture_time))
         with FaceTracker(self.config) as tracker:
-            return tracker.track(Frame(frame.image, 0.0, 0, frame.capture_time))
+            return tracker.track_prepared(alone)
 
     def forget_face(self) -> None:
         """Nothing to forget: no state outlives a photo."""

@@ -2,7 +2,7 @@
 classes, so mypy checks every call across the seam and a test's fake needs only what is listed.
 
 The app still constructs the classes (`LiveFeed`, `Window`, `VideoRecorder`, `ReplayBuffer`,
-`BackgroundWorker`): it is the layer that wires; it holds and calls them through these.
+`BackgroundWorker`, the face trackers): it is the layer that wires; it holds and calls them through these.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from typing import Protocol, TypeVar
 
 import numpy as np
 
+from tongue_mirror.io.face_tracker import TrackerInput
 from tongue_mirror.io.frame_source import SourceInfo
 from tongue_mirror.io.replay_buffer import EncodedFrame
-from tongue_mirror.values import Frame
+from tongue_mirror.values import FaceObservation, Frame
 
 T_contra = TypeVar("T_contra", contravariant=True)
 
@@ -31,6 +32,15 @@ class Feed(Protocol):
     @property
     def ended(self) -> bool: ...
     def next_frame(self) -> Frame | None: ...
+
+
+class StagedTracker(Protocol):
+    """A face tracker in two steps (`io.face_tracker.FaceTracker`, `PhotoTracker`): `prepare`
+    reads only the configuration, so a worker may run it ahead; `track_prepared` runs in frame
+    order on one thread. `track(frame)` is the two in turn."""
+
+    def prepare(self, frame: Frame) -> TrackerInput: ...
+    def track_prepared(self, prepared: TrackerInput) -> FaceObservation | None: ...
 
 
 class Display(Protocol):

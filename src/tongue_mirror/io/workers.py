@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
@@ -120,18 +121,25 @@ class ReadAhead(Generic[T]):
     So reading (decoding a video file) overlaps the consumer's work. Items keep their order; an
     exception in the reader is raised in the consumer after the items read before it. `close()`
     (also on leaving the with-block) stops the reader early, e.g. after Ctrl-C, and waits for it.
+    `nice` > 0 lowers the reader thread's CPU priority, as BackgroundWorker's does.
     """
 
-    def __init__(self, items: Iterable[T], max_queue: int = 4, name: str = "read-ahead") -> None:
+    def __init__(self, items: Iterable[T], max_queue: int = 4, name: str = "read-ahead",
+                 nice: int = 0) -> None:
         if max_queue < 1:
             raise ValueError("max_queue must be >= 1")
+        if not 0 <= nice <= 19:
+            raise ValueError("nice must be in 0..19")
         self._items = items
+        self._nice = nice
         self._queue = Handoff(max_queue)
         self._stop = False
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
+        if self._nice:
+            lower_thread_priority(self._nice)
         try:
             for item in self._items:
                 if self._stop:
@@ -174,3 +182,21 @@ def lower_thread_priority(nice: int) -> None:
         tid = threading.get_native_id()
         current = os.getpriority(os.PRIO_PROCESS, tid)
         os.setpriority(os.PRIO_PROCESS, tid, min(19, current + nice))
+
+
+@contextlib.contextmanager
+def switch_interval(seconds: float) -> Iterator[None]:
+    """Sets how long a Python thread may keep the GIL while another waits, restored on exit.
+
+    A thread that released the GIL for native work (MediaPipe's landmarker, OpenCV) waits up to
+    this long to take it back from a thread running Python: CPython's default, 5 ms, is half a
+    landmarker frame, paid at every release while the analysis runs beside it.
+    """
+    if not seconds > 0:
+        raise ValueError("switch interval must be > 0")
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(seconds)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
