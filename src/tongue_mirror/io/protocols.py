@@ -2,7 +2,8 @@
 classes, so mypy checks every call across the seam and a test's fake needs only what is listed.
 
 The app still constructs the classes (`LiveFeed`, `Window`, `VideoRecorder`, `ReplayBuffer`,
-`BackgroundWorker`, the face trackers): it is the layer that wires; it holds and calls them through these.
+`BackgroundWorker`, the face trackers): it is the layer that wires; it holds and calls them
+through these.
 """
 
 from __future__ import annotations
