@@ -179,16 +179,16 @@ def test_ctrl_c_during_process_finalises_outputs(tmp_path, monkeypatch):
 
     def build(config, tracker):
         pipeline = real_step(config, tracker)
-        original = pipeline.tracker.track
+        original = tracker.track_prepared
         count = {"n": 0}
 
-        def track(frame):  # Ctrl-C arrives on the main thread, which tracks
+        def track_prepared(prepared):  # Ctrl-C arrives on the main thread, which tracks
             count["n"] += 1
             if count["n"] == 20:
                 raise KeyboardInterrupt
-            return original(frame)
+            return original(prepared)
 
-        pipeline.tracker.track = track
+        tracker.track_prepared = track_prepared
         return pipeline
 
     monkeypatch.setattr(headless, "build_pipeline", build)
