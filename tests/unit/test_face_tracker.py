@@ -122,6 +122,7 @@ def test_the_numpy_result_reader_gives_what_mediapipes_python_result_gives(monke
     with FaceTracker() as fast:
         if fast._fast is None:
             pytest.skip("this MediaPipe has no ctypes result to read")
+        assert fast._fast._raw is not None  # the C library is called directly, not dispatched
         read = [fast.track_all(f) for f in frames]
     monkeypatch.setattr(face_tracker.ResultReader, "available", False, raising=False)
     monkeypatch.setattr(face_tracker.ResultReader, "__init__", lambda self, lm: None)
@@ -164,3 +165,16 @@ def test_a_frame_prepared_on_another_thread_tracks_as_the_frame_does(astronaut_b
     expected, got = photos.track(frames[1]), photos.track_prepared(photos.prepare(frames[1]))
     assert expected is not None and got is not None
     assert np.array_equal(got.landmarks, expected.landmarks)
+
+
+def test_the_direct_c_call_raises_mediapipes_error_instead_of_reading_garbage(astronaut_bgr):
+    """Called without MediaPipe's dispatcher, the landmarker's status must still be checked: a
+    timestamp that does not increase is MediaPipe's error, not an empty or stale result."""
+    with FaceTracker() as tracker:
+        reader = tracker._fast
+        if reader is None or reader._raw is None:
+            pytest.skip("this MediaPipe is not called directly")
+        image = tracker.prepare(Frame(astronaut_bgr, 0.0, 0)).image
+        assert len(reader.detect_for_video(image, 1000)) == 1
+        with pytest.raises(Exception, match="(?i)timestamp"):
+            reader.detect_for_video(image, 1000)

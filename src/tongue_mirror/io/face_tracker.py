@@ -93,6 +93,14 @@ class ResultReader:
         struct = getattr(landmark_c, "MpNormalizedLandmarkC", None)
         lib = getattr(landmarker, "_lib", None)
         self._result_type: Any = result_type
+        # MediaPipe's dispatcher runs every C call on a thread of its own and waits for it: two
+        # hand-overs and three GIL acquisitions a call. The library it wraps (`_lib`) is called
+        # here directly, from the one thread that tracks; the dispatcher's own purpose, one call at
+        # a time per landmarker, still holds (MediaPipe gives each landmarker its own dispatcher).
+        raw = getattr(lib, "_lib", None)
+        direct = all(callable(getattr(raw, name, None)) for name in (
+            "MpFaceLandmarkerDetectForVideo", "MpFaceLandmarkerCloseResult", "MpErrorFree"))
+        self._raw: Any = raw if direct else None
         image_fields = getattr(getattr(mp, "Image", None), "__annotations__", {})
         self.available = (result_type is not None and struct is not None
                           and "_image_ptr" in image_fields and hasattr(landmarker, "_handle")
@@ -108,12 +116,26 @@ class ResultReader:
         """The faces in one video frame, as `raw_faces(landmarker.detect_for_video(...))`."""
         landmarker = self._landmarker
         result = self._result_type()
-        landmarker._lib.MpFaceLandmarkerDetectForVideo(
-            landmarker._handle, image._image_ptr, None, timestamp_ms, ctypes.byref(result))
+        raw = self._raw
+        if raw is None:
+            landmarker._lib.MpFaceLandmarkerDetectForVideo(
+                landmarker._handle, image._image_ptr, None, timestamp_ms, ctypes.byref(result))
+        else:  # what MediaPipe's dispatcher does on its thread, here on this one
+            from mediapipe.tasks.python.core.mediapipe_c_utils import handle_status
+
+            error = ctypes.c_char_p()
+            status = raw.MpFaceLandmarkerDetectForVideo(
+                landmarker._handle, image._image_ptr, None, timestamp_ms, ctypes.byref(result),
+                ctypes.byref(error))
+            try:
+                handle_status(status, error)
+            finally:
+                if error.value is not None:
+                    raw.MpErrorFree(error)
         try:
             return [self._face(result, i) for i in range(result.face_landmarks_count)]
         finally:
-            landmarker._lib.MpFaceLandmarkerCloseResult(ctypes.byref(result))
+            (raw or landmarker._lib).MpFaceLandmarkerCloseResult(ctypes.byref(result))
 
     def _face(self, result: Any, i: int) -> RawFace:
         marks = result.face_landmarks[i]
