@@ -176,5 +176,5 @@ def test_the_direct_c_call_raises_mediapipes_error_instead_of_reading_garbage(as
             pytest.skip("this MediaPipe is not called directly")
         image = tracker.prepare(Frame(astronaut_bgr, 0.0, 0)).image
         assert len(reader.detect_for_video(image, 1000)) == 1
-        with pytest.raises(Exception, match="(?i)timestamp"):
+        with pytest.raises(Exception, match=r"(?i)timestamp"):
             reader.detect_for_video(image, 1000)
