@@ -98,9 +98,14 @@ class ResultReader:
         # here directly, from the one thread that tracks; the dispatcher's own purpose, one call at
         # a time per landmarker, still holds (MediaPipe gives each landmarker its own dispatcher).
         raw = getattr(lib, "_lib", None)
-        direct = all(callable(getattr(raw, name, None)) for name in (
+        try:
+            from mediapipe.tasks.python.core.mediapipe_c_utils import handle_status
+        except ImportError:
+            handle_status = None
+        direct = handle_status is not None and all(callable(getattr(raw, name, None)) for name in (
             "MpFaceLandmarkerDetectForVideo", "MpFaceLandmarkerCloseResult", "MpErrorFree"))
         self._raw: Any = raw if direct else None
+        self._handle_status: Any = handle_status
         image_fields = getattr(getattr(mp, "Image", None), "__annotations__", {})
         self.available = (result_type is not None and struct is not None
                           and "_image_ptr" in image_fields and hasattr(landmarker, "_handle")
@@ -121,21 +126,20 @@ class ResultReader:
             landmarker._lib.MpFaceLandmarkerDetectForVideo(
                 landmarker._handle, image._image_ptr, None, timestamp_ms, ctypes.byref(result))
         else:  # what MediaPipe's dispatcher does on its thread, here on this one
-            from mediapipe.tasks.python.core.mediapipe_c_utils import handle_status
-
             error = ctypes.c_char_p()
             status = raw.MpFaceLandmarkerDetectForVideo(
                 landmarker._handle, image._image_ptr, None, timestamp_ms, ctypes.byref(result),
                 ctypes.byref(error))
             try:
-                handle_status(status, error)
+                self._handle_status(status, error)
             finally:
                 if error.value is not None:
                     raw.MpErrorFree(error)
+        lib = raw if raw is not None else landmarker._lib
         try:
             return [self._face(result, i) for i in range(result.face_landmarks_count)]
         finally:
-            (raw or landmarker._lib).MpFaceLandmarkerCloseResult(ctypes.byref(result))
+            lib.MpFaceLandmarkerCloseResult(ctypes.byref(result))
 
     def _face(self, result: Any, i: int) -> RawFace:
         marks = result.face_landmarks[i]
