@@ -33,7 +33,7 @@ from tongue_mirror.core.game.session import GameConfig
 from tongue_mirror.synth.game_script import game_script
 from tongue_mirror.synth.performer import Performer, PerformerConfig
 from tongue_mirror.synth.script import script_seconds
-from tools.window_screenshots import x_screen
+from tools.window_screenshots import running, x_screen
 
 REPO = Path(__file__).resolve().parents[1]
 FPS = 30.0
@@ -65,14 +65,10 @@ def play(out: Path, n: int, name: str, clip: Path, seconds: float, every: float,
     """Runs live on the clip, screenshots every `every` s; returns its out-dir."""
     tmp = out / "tmp" / name
     tmp.mkdir(parents=True, exist_ok=True)
-    procs, env = x_screen(n, "1920x1080")
-    live = None
-    try:
-        live = subprocess.Popen([sys.executable, "-m", "tongue_mirror", "live", "--fullscreen",
-                                 "--game", "--seed", str(SEED), "--source", str(clip),
-                                 "--out-dir", str(tmp),
-                                 *extra], env=env, stdout=subprocess.DEVNULL,
-                                stderr=open(tmp / "stderr.txt", "w"))  # noqa: SIM115
+    with x_screen(n, "1920x1080") as env, open(tmp / "stderr.txt", "w") as err, running(
+            [sys.executable, "-m", "tongue_mirror", "live", "--fullscreen", "--game", "--seed",
+             str(SEED), "--source", str(clip), "--out-dir", str(tmp), *extra],
+            env, stdout=subprocess.DEVNULL, stderr=err) as live:
         deadline = time.monotonic() + 60
         window = ""
         while not window and time.monotonic() < deadline:
@@ -90,12 +86,6 @@ def play(out: Path, n: int, name: str, clip: Path, seconds: float, every: float,
         subprocess.run(["xdotool", "windowfocus", "--sync", window, "key", "q"], env=env,
                        timeout=30)
         live.wait(timeout=60)
-    finally:
-        if live is not None and live.poll() is None:
-            live.kill()
-        for proc in procs:
-            proc.terminate()
-            proc.wait(timeout=10)
     return tmp
 
 

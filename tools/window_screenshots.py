@@ -11,18 +11,23 @@ numbered name so the best moments can be chosen by eye. Needs Xvfb, openbox, xdo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import av
 import cv2
 
 
-def x_screen(n: int, size: str) -> tuple[list[subprocess.Popen], dict]:
+@contextlib.contextmanager
+def x_screen(n: int, size: str) -> Iterator[dict]:
+    """An Xvfb screen :n with openbox; yields the environment that draws on it, both end after."""
     xvfb = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(1.0)
@@ -30,7 +35,23 @@ def x_screen(n: int, size: str) -> tuple[list[subprocess.Popen], dict]:
     wm = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL,
                           stderr=subprocess.DEVNULL)
     time.sleep(1.0)
-    return [wm, xvfb], env
+    try:
+        yield env
+    finally:
+        for proc in (wm, xvfb):
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def running(cmd: list[str], env: dict, **popen: Any) -> Iterator[subprocess.Popen]:
+    """A process started for the block and killed if it is still running after it."""
+    proc = subprocess.Popen(cmd, env=env, **popen)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
 
 
 def run(cmd: list[str], env: dict) -> str:
@@ -38,12 +59,9 @@ def run(cmd: list[str], env: dict) -> str:
 
 
 def session(out: Path, n: int, size: str, name: str, shots: int, extra: list[str]) -> None:
-    procs, env = x_screen(n, size)
-    live = None
-    try:
-        live = subprocess.Popen([sys.executable, "-m", "tongue_mirror", "live",
-                                 "--out-dir", str(out / "tmp"), *extra], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with x_screen(n, size) as env, running(
+            [sys.executable, "-m", "tongue_mirror", "live", "--out-dir", str(out / "tmp"), *extra],
+            env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as live:
         time.sleep(8.0)
         window = run(["xdotool", "search", "--name", "^tongue-mirror$"], env).split()[0]
         for i in range(shots):
@@ -55,12 +73,6 @@ def session(out: Path, n: int, size: str, name: str, shots: int, extra: list[str
             time.sleep(0.7)
         run(["xdotool", "windowfocus", "--sync", window, "key", "q"], env)
         live.wait(timeout=60)
-    finally:
-        if live is not None and live.poll() is None:
-            live.kill()
-        for proc in procs:
-            proc.terminate()
-            proc.wait(timeout=10)
 
 
 def main() -> int:

@@ -295,17 +295,12 @@ class FaceTracker:
 
     def track_all(self, frame: Frame) -> list[FaceObservation]:
         """All faces found in a frame, most prominent (largest) first."""
-        if self._landmarker is None:
-            self.open()
         return self.track_all_prepared(self.prepare(frame))
 
     def track_all_prepared(self, prepared: TrackerInput) -> list[FaceObservation]:
         """All faces found in a prepared frame, most prominent (largest) first."""
         if self._landmarker is None:
             self.open()
-        landmarker = self._landmarker
-        if landmarker is None:
-            raise RuntimeError("FaceTracker used outside its `with` block")
         timestamp_ms = self._timestamp_ms(prepared.frame.t)
         if self._warm:
             found = self._detect(prepared.image, timestamp_ms)
@@ -320,8 +315,6 @@ class FaceTracker:
 
     def track(self, frame: Frame) -> FaceObservation | None:
         """The face to follow: the one followed so far unless another is much larger, or None."""
-        if self._landmarker is None:
-            self.open()
         return self.track_prepared(self.prepare(frame))
 
     def track_prepared(self, prepared: TrackerInput) -> FaceObservation | None:

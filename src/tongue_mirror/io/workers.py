@@ -28,10 +28,7 @@ class BackgroundWorker(Generic[T]):
 
     def __init__(self, consume: Callable[[T], None], max_queue: int = 4,
                  name: str = "background", nice: int = 0) -> None:
-        if max_queue < 1:
-            raise ValueError("max_queue must be >= 1")
-        if not 0 <= nice <= 19:
-            raise ValueError("nice must be in 0..19")
+        _check_queue_and_nice(max_queue, nice)
         self._consume = consume
         self._nice = nice
         self._queue = Handoff(max_queue)  # Ctrl-C in submit() must not deadlock close()
@@ -126,10 +123,7 @@ class ReadAhead(Generic[T]):
 
     def __init__(self, items: Iterable[T], max_queue: int = 4, name: str = "read-ahead",
                  nice: int = 0) -> None:
-        if max_queue < 1:
-            raise ValueError("max_queue must be >= 1")
-        if not 0 <= nice <= 19:
-            raise ValueError("nice must be in 0..19")
+        _check_queue_and_nice(max_queue, nice)
         self._items = items
         self._nice = nice
         self._queue = Handoff(max_queue)
@@ -172,6 +166,13 @@ class ReadAhead(Generic[T]):
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def _check_queue_and_nice(max_queue: int, nice: int) -> None:
+    if max_queue < 1:
+        raise ValueError("max_queue must be >= 1")
+    if not 0 <= nice <= 19:
+        raise ValueError("nice must be in 0..19")
 
 
 def lower_thread_priority(nice: int) -> None:
