@@ -275,3 +275,32 @@ def test_the_operating_point_weighs_each_person_once(train):
     people_t, _ = train.operating_point(data, held, "people")
     assert 1.0 < rows_t <= 2.0
     assert people_t <= 0.5
+
+
+def test_a_screen_holds_out_only_the_shared_folds_and_weighs_each_person_once(train,
+                                                                              monkeypatch):
+    # A man with 60 tongue photos (a fold of his own) and 60 people in the shared folds: a screen
+    # fits only the shared folds, so he is never scored. There, 20 single tongues read at 0.5; a
+    # woman's 21 negative photos at 0.0 and 39 people's single negatives at 1.0. By person she
+    # counts once: the best F1 catches all 20 tongues with 39 of 40 people's false alarms, and
+    # the AUC is 1/40 (pooled it would be 21/60).
+    group = np.array(["harihara_man"] * 60 + [f"p{i}" for i in range(20)] + ["n0"] * 21
+                     + [f"n{i}" for i in range(1, 40)])
+    y = np.array([1] * 80 + [0] * 60)
+    logit = np.array([2.0] * 60 + [0.5] * 20 + [0.0] * 21 + [1.0] * 39)
+    data = {"y": y, "group": group, "weight": np.ones(len(y)), "x": logit[:, None],
+            "draw": np.full(len(y), -1), "donor": np.array([""] * len(y)),
+            "kind": np.array(["image"] * len(y))}
+    fitted = []
+    monkeypatch.setattr(train, "fit_draws", lambda x, *a: fitted.append(len(x)) or {})
+    monkeypatch.setattr(train, "predict_logit", lambda params, x: x[:, 0])
+    args = train.parse_args(["--data", "d", "--screen"])
+    real = np.ones(len(y), bool)
+    held = train.cross_validate(data, real, real, args, 0.0)
+    assert len(fitted) == train.SMALL_FOLDS
+    assert np.isnan(held.oof[:60]).all() and held.scored[60:].all()
+    f = train.screen_figures(data, held)
+    assert (f["photos"], f["people_pos"], f["people_neg"]) == (80, 20, 40)
+    assert f["f1"] == pytest.approx(2 * 20 / (2 * 20 + 39))
+    assert (f["recall"], f["false_alarms"]) == (1.0, pytest.approx(39 / 40))
+    assert f["recall_at_fa5"] == 0.0 and f["auc"] == pytest.approx(1 / 40)
