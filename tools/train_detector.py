@@ -835,9 +835,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--synth-weight", type=float, default=0.5,
                     help="weight of each synthetic/augmented row relative to a real photo")
     ap.add_argument("--screen", action="store_true",
-                    help="a quick look at a recipe change: hold out only the shared folds of the "
-                    "one-photo people (where most of the people are), print people-weighted "
-                    "figures on their photos, write no model")
+                    help="a quick look at a recipe change: hold out only the shared folds (the "
+                    "people with one or two photos, most of the people), print people-weighted "
+                    "figures on their photos; writes no model")
     return ap.parse_args(argv)
 
 
@@ -860,6 +860,9 @@ def check_args(args: argparse.Namespace) -> None:
                         f"for {DEFAULT_CACHE})")
     if args.out.exists() and not args.out.is_dir():
         raise UserError(f"--out {args.out}: not a folder")
+    if args.screen and args.heldout_readings is not None:
+        raise UserError("--screen scores photos only and writes nothing: leave out "
+                        "--heldout-readings")
     if args.heldout_readings is not None and args.heldout_readings.is_dir():
         raise UserError(f"--heldout-readings {args.heldout_readings}: a folder, expected a file")
     for module in TRAIN_EXTRA:
@@ -924,7 +927,7 @@ class HeldOut:
 def cross_validate(data: dict, is_real: np.ndarray, trainable: np.ndarray,
                    args: argparse.Namespace, t0: float) -> HeldOut:
     """One fit per fold without its people (nor engine rows carrying their tongues); their real
-    rows scored by it. With --screen only the shared folds of the one-photo people."""
+    rows scored by it. With --screen only the shared folds (the people with few items)."""
     folds = make_folds(data["group"], is_real, args.seed)
     if args.screen:
         folds = folds[-SMALL_FOLDS:]

@@ -187,6 +187,8 @@ def test_impossible_settings_are_one_line_errors_before_any_work(train, capsys, 
     (["--data", "{tmp}/nowhere"], "no manifest.csv there"),
     (["--data", "{data}", "--cache", "{tmp}/no_such_dir"], "--cache {tmp}/no_such_dir: no such folder"),
     (["--data", "{data}", "--out", "{data}/manifest.csv"], "not a folder"),
+    (["--data", "{data}", "--screen", "--heldout-readings", "{tmp}/r.npz"],
+     "--screen scores photos only and writes nothing"),
 ])
 def test_bad_paths_are_one_line_errors_before_any_work(train, monkeypatch, capsys, tmp_path, args,
                                                        says):
