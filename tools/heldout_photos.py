@@ -18,7 +18,6 @@ beside the pooled F1. A group is the photos whose manifest notes match REGEX (ca
 from __future__ import annotations
 
 import argparse
-import csv
 import re
 import sys
 from pathlib import Path
@@ -26,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from tongue_mirror.errors import UserError
+from tongue_mirror.evaluation.dataset import ImageItem, load_dataset
 from tongue_mirror.evaluation.metrics import detection_figures
 
 MINED = r"mined|detector-ranked"
@@ -48,9 +48,8 @@ def parse_group(spec: str) -> tuple[str, re.Pattern[str], bool]:
 
 
 def manifest_notes(data: Path) -> dict[str, str]:
-    """Each manifest path's notes ('' where the column is missing or empty)."""
-    with (data / "manifest.csv").open(newline="", encoding="utf-8") as fh:
-        return {row["path"]: row.get("notes") or "" for row in csv.DictReader(fh)}
+    """Each photo's notes in the manifest, read by `eval`'s reader ('' where there are none)."""
+    return {it.name: it.notes for it in load_dataset(data).items if isinstance(it, ImageItem)}
 
 
 def photo_rows(readings: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:

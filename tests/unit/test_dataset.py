@@ -169,6 +169,16 @@ def test_the_person_column_says_who_is_who(tmp_path):
         load_dataset(tmp_path)
 
 
+def test_a_photos_notes_come_with_it(tmp_path):
+    """The free-text notes reach the item, so reports can group photos by them."""
+    rows = ['images/tongue_out/a__1.jpg,image,tongue_out,,me/r,,,"baby, mined",1',
+            "images/no_tongue/b__2.jpg,image,no_tongue,,me/r,,,,1"]
+    for row in rows:
+        touch(tmp_path / row.split(",")[0])
+    (tmp_path / "manifest.csv").write_text(MANIFEST_HEADER + "".join(r + "\n" for r in rows))
+    assert [i.notes for i in load_dataset(tmp_path).images] == ["baby, mined", ""]
+
+
 def test_without_the_person_column_the_name_rules_decide(tmp_path):
     root = make_dataset(tmp_path, [
         "images/tongue_out/Tongue-Detection-and-Tra__IMG_20180109_1.jpg,image,tongue_out,,"

@@ -30,6 +30,10 @@ def readings(tmp_path) -> tuple[Path, Path]:
               for i, v in enumerate((2.0, 0.0, 0.0, 0.0))],
             ("images/no_tongue/a1.jpg", "no_tongue", "a1", "mined; man", 1.2),
             ("images/no_tongue/a2.jpg", "no_tongue", "a2", "mined; man", -1.0)]
+    for folder in ("tongue_out", "no_tongue"):
+        (root / "images" / folder).mkdir(parents=True)
+    for rel, *_ in rows:
+        (root / rel).write_bytes(b"")  # the manifest reader checks the files exist, never reads
     (root / "manifest.csv").write_text(
         "path,kind,label,direction,source_repo,source_path,license,notes,face_found,person\n"
         + "".join(f"{p},image,{lab},,t,,,{note},1,{who}\n" for p, lab, who, note, _ in rows))
@@ -96,6 +100,8 @@ def test_readings_without_photo_rows_or_with_unknown_photos_are_one_line(tool, r
     np.savez(old, names=np.array([]))
     assert tool.main([str(old), "--data", str(root)]) == 2
     assert "hold no photo rows" in capsys.readouterr().err
-    (root / "manifest.csv").write_text("path,kind,label,notes\n")
+    (root / "manifest.csv").write_text("path,kind,label,direction,source_repo,source_path,"
+                                       "license,notes,face_found\n"
+                                       "images/no_tongue/a1.jpg,image,no_tongue,,t,,,,1\n")
     assert tool.main([str(path), "--data", str(root)]) == 2
     assert "is not in the manifest" in capsys.readouterr().err

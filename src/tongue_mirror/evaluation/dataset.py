@@ -44,6 +44,7 @@ class ImageItem:
     direction: str | None = None
     line: int = 0  # manifest row, so callers can keep the listing's order (0 without a manifest)
     person: str = ""  # who is in it; "" means `person_group`'s guess from the name (see below)
+    notes: str = ""  # the manifest's free text (who, what, where it came from), for reports
 
     def __post_init__(self) -> None:
         if not self.person:  # frozen: fill the fallback once, so every item names its person
@@ -255,7 +256,7 @@ def _load_manifest(root: Path, manifest: Path) -> Dataset:
             if direction is not None and label != "tongue_out":
                 raise UserError(f"{where}: a direction is only meaningful on tongue_out photos")
             images.append(ImageItem(file, rel, source, label == "tongue_out", direction, line,
-                                    person))
+                                    person, row.get("notes", "")))
         elif kind == "video":
             labels = root / "labels" / (file.stem + ".csv")
             if label == "mixed_video":
