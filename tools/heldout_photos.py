@@ -27,6 +27,7 @@ import numpy as np
 from tongue_mirror.errors import UserError
 from tongue_mirror.evaluation.dataset import ImageItem, load_dataset
 from tongue_mirror.evaluation.metrics import detection_figures
+from tools.readings import load_readings
 
 MINED = r"mined|detector-ranked"
 CHILD = (r"\b(baby|babies|toddler|infant|newborn|boy|girl|child|children|kid|teen|schoolgirl|"
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.readings.is_file():
             raise UserError(f"no readings file at {args.readings}")
         groups = [parse_group(g) for g in args.groups or DEFAULT_GROUPS]
-        readings = dict(np.load(args.readings))
+        readings = load_readings(args.readings)
         z, y, persons, paths = photo_rows(readings)
         notes = manifest_notes(args.data)
         missing = sorted(set(paths) - set(notes))

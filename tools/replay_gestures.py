@@ -28,6 +28,7 @@ from tongue_mirror.errors import UserError
 from tongue_mirror.evaluation.dataset import VideoItem, load_dataset
 from tongue_mirror.evaluation.report import negatives_section, video_section
 from tongue_mirror.evaluation.runner import replay_clip
+from tools.readings import load_readings
 
 
 def overrides(pairs: list[str]) -> dict:
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.readings.is_file():
             raise UserError(f"no readings file at {args.readings}")
         cfg = dataclasses.replace(RunConfig().gesture, **overrides(args.sets))
-        readings = dict(np.load(args.readings))
+        readings = load_readings(args.readings)
         if "names" not in readings:
             raise UserError(f"{args.readings} holds no clip readings (tools.train_detector "
                             "--heldout-readings writes them)")

@@ -105,3 +105,14 @@ def test_readings_without_photo_rows_or_with_unknown_photos_are_one_line(tool, r
                                        "images/no_tongue/a1.jpg,image,no_tongue,,t,,,,1\n")
     assert tool.main([str(path), "--data", str(root)]) == 2
     assert "is not in the manifest" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("content", [b"garbage", b"PK\x03\x04garbage", b"\x93NUMPY"])
+@pytest.mark.parametrize("name", ["heldout_photos", "replay_gestures"])
+def test_a_file_that_is_no_readings_file_is_one_line(name, readings, capsys, tmp_path, content):
+    _, root = readings
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(content)
+    assert load_tool(name).main([str(bad), "--data", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {bad}: not a readings file") and err.count("\n") == 1
