@@ -17,7 +17,6 @@ beside the pooled F1. A group is the photos whose manifest notes match REGEX (ca
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
@@ -27,7 +26,7 @@ import numpy as np
 from tongue_mirror.errors import UserError
 from tongue_mirror.evaluation.dataset import ImageItem, load_dataset
 from tongue_mirror.evaluation.metrics import detection_figures
-from tools.readings import load_readings
+from tools.readings import open_readings, readings_parser
 
 MINED = r"mined|detector-ranked"
 CHILD = (r"\b(baby|babies|toddler|infant|newborn|boy|girl|child|children|kid|teen|schoolgirl|"
@@ -69,30 +68,21 @@ def figures_line(label: str, persons: np.ndarray, y: np.ndarray, out: np.ndarray
     if not y.any() or y.all():
         return f"  {label:42s} {len(y)} photos: needs tongue-outs and negatives both"
     f = detection_figures(persons, y, out)
-    p = f.people
-    n_pos, n_neg = len(set(persons[y])), len(set(persons[~y]))
-    return (f"  {label:42s} people {n_pos:3d} out, {n_neg:3d} not | by person: caught "
+    p = f.people  # weighted by person, its class totals count the people
+    return (f"  {label:42s} people {p.positives:3d} out, {p.negatives:3d} not | by person: caught "
             f"{p.recall:.3f}, false alarms {p.false_alarm_rate:.3f}, F1 {p.f1:.3f} | pooled F1 "
             f"{f.pooled.f1:.3f}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("readings", type=Path)
-    ap.add_argument("--data", type=Path, required=True,
-                    help="the dataset the readings were taken on (its manifest's notes pick the "
-                    "groups)")
+    ap = readings_parser(__doc__.splitlines()[0], "the dataset the readings were taken on (its "
+                         "manifest's notes pick the groups)")
     ap.add_argument("--group", dest="groups", action="append", default=[],
                     metavar="LABEL=REGEX")
-    ap.add_argument("--shift", type=float, nargs="+", default=[0.0])
     args = ap.parse_args(argv)
     try:
-        if not (args.data / "manifest.csv").is_file():
-            raise UserError(f"--data {args.data}: no manifest.csv there")
-        if not args.readings.is_file():
-            raise UserError(f"no readings file at {args.readings}")
+        readings = open_readings(args.readings, args.data)
         groups = [parse_group(g) for g in args.groups or DEFAULT_GROUPS]
-        readings = load_readings(args.readings)
         z, y, persons, paths = photo_rows(readings)
         notes = manifest_notes(args.data)
         missing = sorted(set(paths) - set(notes))

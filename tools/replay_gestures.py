@@ -14,11 +14,9 @@ clips with tongue-outs, false activations on the negative clips. Nothing is writ
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import sys
-from pathlib import Path
 
 import numpy as np
 
@@ -28,7 +26,7 @@ from tongue_mirror.errors import UserError
 from tongue_mirror.evaluation.dataset import VideoItem, load_dataset
 from tongue_mirror.evaluation.report import negatives_section, video_section
 from tongue_mirror.evaluation.runner import replay_clip
-from tools.readings import load_readings
+from tools.readings import open_readings, readings_parser
 
 
 def overrides(pairs: list[str]) -> dict:
@@ -76,21 +74,14 @@ def line(label: str, clips: dict, neg: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("readings", type=Path)
-    ap.add_argument("--data", type=Path, required=True,
-                    help="the dataset the readings were taken on (its clips' labels score them)")
+    ap = readings_parser(__doc__.splitlines()[0],
+                         "the dataset the readings were taken on (its clips' labels score them)")
     ap.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE")
-    ap.add_argument("--shift", type=float, nargs="+", default=[0.0])
     ap.add_argument("--per-clip", action="store_true")
     args = ap.parse_args(argv)
     try:
-        if not (args.data / "manifest.csv").is_file():
-            raise UserError(f"--data {args.data}: no manifest.csv there")
-        if not args.readings.is_file():
-            raise UserError(f"no readings file at {args.readings}")
+        readings = open_readings(args.readings, args.data)
         cfg = dataclasses.replace(RunConfig().gesture, **overrides(args.sets))
-        readings = load_readings(args.readings)
         if "names" not in readings:
             raise UserError(f"{args.readings} holds no clip readings (tools.train_detector "
                             "--heldout-readings writes them)")

@@ -1043,8 +1043,8 @@ def screen_figures(data: dict, held: HeldOut) -> dict:
     rates = [weighted_rates(y, z >= t, w) for t in np.unique(np.round(z, 3))]
     best = max(rates, key=lambda r: r.f1)
     recall5 = max((r.recall for r in rates if r.false_alarm_rate <= 0.05), default=0.0)
-    return {"photos": int(s.sum()), "people_pos": len(set(data["group"][s][y])),
-            "people_neg": len(set(data["group"][s][~y])), "auc": weighted_roc_auc(y, z, w),
+    return {"photos": int(s.sum()), "people_pos": best.positives,  # weighted by person,
+            "people_neg": best.negatives, "auc": weighted_roc_auc(y, z, w),  # they count people
             "f1": best.f1, "recall": best.recall, "false_alarms": best.false_alarm_rate,
             "recall_at_fa5": recall5}
 
