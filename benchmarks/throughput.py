@@ -12,7 +12,8 @@ the figures. The per-stage table times every stage one after another on one thre
 same frames, in the same run: what each costs, not how the threads overlap them. CPU ms/frame
 is the process's CPU time (every thread, set-up included) over the pass's frames; the last table
 splits the two `process` passes' CPU by thread (Linux), which is where the threads' time goes
-when they do overlap. Nothing here asserts: it prints tables.
+when they do overlap. The last line is the full path's ceiling: the real-time factor its CPU per
+frame would allow with every core busy all the time. Nothing here asserts: it prints tables.
 """
 
 from __future__ import annotations
@@ -321,6 +322,11 @@ def main() -> None:
           f"{statistics.median(analysis_ratios):.3f} median of {len(rounds)}")
     print(f"realtime_factor (process fps / clip fps): {statistics.median(realtime):.2f}x "
           f"median of {len(rounds)}")
+    # What the full path's CPU allows even if every core were kept busy all the time.
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    full_cpu = statistics.median(r[2].cpu_ms for r in rounds)
+    print(f"full path CPU ceiling ({cores or 1} cores x 1000 / {full_cpu:.1f} CPU ms per frame "
+          f"/ clip fps): {(cores or 1) * 1000.0 / full_cpu / fps:.2f}x")
 
 
 if __name__ == "__main__":
