@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import av
+import cv2
 import numpy as np
 
 from tongue_mirror.app.build import build_pipeline
@@ -47,9 +48,10 @@ def test_process_writes_what_one_thread_doing_each_step_in_turn_writes(tmp_path)
     config = RunConfig()
     threaded = ProcessOutputs(tmp_path / "p.mp4", tmp_path / "p.jsonl", tmp_path / "p.csv")
     reference = ProcessOutputs(tmp_path / "r.mp4", tmp_path / "r.jsonl", tmp_path / "r.csv")
-    interval = sys.getswitchinterval()
+    interval, cv_threads = sys.getswitchinterval(), cv2.getNumThreads()
     summary = run_process(clip, threaded, config, show_progress=False)
-    assert sys.getswitchinterval() == interval  # process's own setting ends with it
+    assert sys.getswitchinterval() == interval  # process's own settings end with it
+    assert cv2.getNumThreads() == cv_threads
     one_step_at_a_time(clip, reference, config)
     ours, expected = frames_of(threaded.video), frames_of(reference.video)
     assert summary.frames == len(expected) > 100

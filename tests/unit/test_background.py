@@ -7,9 +7,10 @@ import sys
 import threading
 import time
 
+import cv2
 import pytest
 
-from tongue_mirror.io.workers import BackgroundWorker, ReadAhead, switch_interval
+from tongue_mirror.io.workers import BackgroundWorker, ReadAhead, opencv_threads, switch_interval
 
 
 def test_items_are_consumed_in_order_and_close_drains():
@@ -183,4 +184,14 @@ def test_switch_interval_is_set_inside_and_restored_after_even_on_error():
         raise RuntimeError("boom")
     assert sys.getswitchinterval() == before
     with pytest.raises(ValueError), switch_interval(0.0):
+        pass
+
+
+def test_opencv_threads_are_set_inside_and_restored_after_even_on_error():
+    before = cv2.getNumThreads()
+    with pytest.raises(RuntimeError), opencv_threads(1):
+        assert cv2.getNumThreads() == 1
+        raise RuntimeError("boom")
+    assert cv2.getNumThreads() == before
+    with pytest.raises(ValueError), opencv_threads(0):
         pass

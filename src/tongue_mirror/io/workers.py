@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Generic, TypeVar
 
+import cv2
+
 from tongue_mirror.io.handoff import POLL_S, Handoff
 
 T = TypeVar("T")
@@ -201,3 +203,21 @@ def switch_interval(seconds: float) -> Iterator[None]:
         yield
     finally:
         sys.setswitchinterval(before)
+
+
+@contextlib.contextmanager
+def opencv_threads(count: int) -> Iterator[None]:
+    """Sets how many threads OpenCV's own calls may use, restored on exit.
+
+    When the pipeline's threads already fill the cores, OpenCV splitting a resize across its
+    pool only adds hand-overs and its workers' waiting: the same pictures (row splits compute
+    each row alike) for more CPU. 1 = every call on the calling thread.
+    """
+    if count < 1:
+        raise ValueError("OpenCV threads must be >= 1")
+    before = cv2.getNumThreads()
+    cv2.setNumThreads(count)
+    try:
+        yield
+    finally:
+        cv2.setNumThreads(before)
