@@ -12,8 +12,9 @@ video frame are cached under --cache (evaluation.training_data, which also turns
 landmarker output back into the face the detector sees); synthetic tongues are rendered on the
 real negative faces (synth.painted_tongue) and, like augmented copies of the real photos,
 re-landmarked by our FaceTracker, so their blendshapes are what MediaPipe really says about them.
-Validation holds out whole people (evaluation.dataset.person_group) and scores only real items;
-the operating threshold is the one that maximises F1 on those held-out predictions, and it is
+Validation holds out whole people (who is who from the manifest's person column, named as
+tools/tongue_data/collect.training_people says) and scores only real items; the operating
+threshold is the one that maximises F1 on those held-out predictions, and it is
 baked into the model so that it sits at probability 0.5. Held-out F1 and its bootstrap interval
 come from evaluation.metrics, as `tongue-mirror eval`'s do; held-out clips are scored by eval's
 runner (`score_clip` on every frame, `replay_clip` for the strided readings, on each frame's own
@@ -51,7 +52,7 @@ from tongue_mirror.core.detector import mouth_patch
 from tongue_mirror.core.detector.detector import TongueDetector
 from tongue_mirror.core.detector.weights import DetectorModel, TreeEnsemble, direction_inputs
 from tongue_mirror.errors import UserError
-from tongue_mirror.evaluation.dataset import ImageItem, VideoItem, load_dataset, person_group
+from tongue_mirror.evaluation.dataset import ImageItem, VideoItem, load_dataset
 from tongue_mirror.evaluation.metrics import (
     bootstrap_ci,
     f1_score,
@@ -98,8 +99,9 @@ Item = ImageItem | VideoItem
 
 
 def group_of(item: Item) -> str:
-    """The person group the item belongs to (the unit held out in validation)."""
-    return person_group(item.name, item.source)
+    """The person the item belongs to (the unit held out in validation), as named by
+    `collect.training_people`, which main applies to the items once."""
+    return item.person
 
 
 def label_of(item: Item) -> str:
@@ -431,6 +433,14 @@ def _synthesise(s, sdir, bases, per_base, landmark, dirs, t0, per_base2) -> None
                 log(f"  synthetic/augmented: {n_done} ({time.perf_counter() - t0:.0f}s)")
 
 
+def donors_known(meta: Path, known: set[str]) -> bool:
+    """Whether a cached base face's engine rows carry only tongues of people known by those
+    names today: rows made before a person was renamed (or left the set) are made again, so a
+    fold that holds that person out also drops their tongue."""
+    with np.load(meta) as z:
+        return {str(d) for d in z["donor"]} <= known | {""}
+
+
 def engine_donors(dev: Path) -> list:
     """Real tongues cut from every dev positive by the tongue-data engine (tools/tongue_data)."""
     items, data = collect.load(dev)
@@ -451,6 +461,7 @@ def engine_samples(dev: Path, items: list[Item], frame_stride: int, n_out: int,
                     for f in ("engine.py", "fullframe.py", "pool.py"))
     sdir = cache / "engine"
     sdir.mkdir(parents=True, exist_ok=True)
+    known = {t.group for t in donors}
     s = Samples()
     t0 = time.perf_counter()
     with StillLandmarker() as landmark:
@@ -460,7 +471,7 @@ def engine_samples(dev: Path, items: list[Item], frame_stride: int, n_out: int,
             what = f"{seed}:{draw}:{source}:{n_out}".encode()
             key = hashlib.sha1(code + what).hexdigest()[:16]
             meta = sdir / f"{key}.npz"
-            if not meta.is_file():
+            if not meta.is_file() or not donors_known(meta, known):
                 crop, pts = _face_crop(img, face)
                 base = cached_observation(pts, sorted(face.blendshapes),
                                           [face.blendshape(n) for n in sorted(face.blendshapes)],
@@ -743,7 +754,7 @@ def make_folds(groups: np.ndarray, real: np.ndarray, seed: int,
 
 
 def regroup(items: list[Item], sources: np.ndarray) -> np.ndarray:
-    """Each row's person from today's `person_group` of the item it came from (cached rows keep
+    """Each row's person: `group_of` the item it came from (cached rows keep
     the grouping they were built with; a synthetic row is its base face's person)."""
     by_name = {it.name: group_of(it) for it in items}
     return np.array([by_name[str(s).split("#")[0]] for s in sources])
@@ -987,7 +998,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         check_args(args)
-        items = list(load_dataset(args.data).items)
+        items = collect.training_people(load_dataset(args.data).items)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -134,10 +134,10 @@ def test_held_out_gestures_run_on_each_frames_own_time(train, tmp_path, monkeypa
 
 def test_synthetic_rows_belong_to_their_base_face_person(train):
     items = [SimpleNamespace(name="videos/Mobeen-Application__tongue_lift.mp4",
-                             source="Ayman-ELwarak/Mobeen-Application"),
+                             person="mobeen_woman"),
              SimpleNamespace(name="videos/Mobeen-Application__tongue_sweep_right.mp4",
-                             source="Ayman-ELwarak/Mobeen-Application"),
-             SimpleNamespace(name="images/no_tongue/a__x.jpg", source="someone/else")]
+                             person="mobeen_woman"),
+             SimpleNamespace(name="images/no_tongue/a__x.jpg", person="other:a__x")]
     # a real frame, a tongue painted on another clip's frame of the same woman, an augmented photo
     sources = np.array(["videos/Mobeen-Application__tongue_sweep_right.mp4#12",
                         "videos/Mobeen-Application__tongue_lift.mp4#30",
@@ -306,3 +306,43 @@ def test_a_screen_holds_out_only_the_shared_folds_and_weighs_each_person_once(tr
     assert f["f1"] == pytest.approx(2 * 20 / (2 * 20 + 39))
     assert (f["recall"], f["false_alarms"]) == (1.0, pytest.approx(39 / 40))
     assert f["recall_at_fa5"] == 0.0 and f["auc"] == pytest.approx(1 / 40)
+
+
+def test_training_names_people_by_the_manifests_person_column(train, monkeypatch, tmp_path):
+    import cv2
+
+    from tongue_mirror.evaluation.dataset import load_dataset, person_group
+
+    data = tmp_path / "data"
+    (data / "images").mkdir(parents=True)
+    for name in ("a.png", "b.png", "c.png", "xzy1.png", "xzy2.png"):
+        cv2.imwrite(str(data / "images" / name), np.zeros((8, 8, 3), np.uint8))
+    (data / "manifest.csv").write_text(
+        "path,kind,label,source_repo,person\n"
+        "images/b.png,image,no_tongue,,ann\n"  # one woman in two photos the rules would split
+        "images/a.png,image,tongue_out,,ann\n"
+        "images/c.png,image,tongue_out,,cy\n"
+        "images/xzy1.png,image,tongue_out,HelloVision/HelloMeme,carl\n"  # the rules lump these
+        "images/xzy2.png,image,no_tongue,HelloVision/HelloMeme,dora\n")
+    items = load_dataset(data).items
+    named = {it.name: train.group_of(it) for it in train.collect.training_people(items)}
+    first = person_group("images/a.png", "")
+    assert named["images/a.png"] == named["images/b.png"] == first  # the first file's rule name
+    assert named["images/c.png"] == person_group("images/c.png", "")  # agreeing: the rules' own
+    assert named["images/xzy1.png"] == "hellomeme_xzy|carl"
+    assert named["images/xzy2.png"] == "hellomeme_xzy|dora"
+    # main names them so before any work, and the engine's donors are named alike.
+    seen = []
+    monkeypatch.setattr(train, "gather_samples", lambda a, its, *r: seen.extend(its) or 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        train.main(["--data", str(data), "--cache", str(tmp_path)])
+    assert {it.name: train.group_of(it) for it in seen} == named
+    assert {it.path: it.group for it in train.collect.read_manifest(data)} == named
+
+
+def test_cached_engine_rows_with_a_tongue_of_someone_now_named_otherwise_are_made_again(
+        train, tmp_path):
+    meta = tmp_path / "face.npz"
+    np.savez(meta, donor=np.array(["other:a", "", "mobeen_woman"]))
+    assert train.donors_known(meta, {"other:a", "mobeen_woman", "cy"})
+    assert not train.donors_known(meta, {"other:a|ann", "mobeen_woman"})

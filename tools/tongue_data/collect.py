@@ -10,9 +10,11 @@ the label and the person group. Nothing here is committed: it is dev data.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,11 +23,12 @@ import numpy as np
 
 from tongue_mirror.core.detector import features as mf
 from tongue_mirror.core.detector import mouth_patch, skin_reference
-from tongue_mirror.evaluation.dataset import ImageItem, load_dataset, person_group, read_labels
+from tongue_mirror.evaluation.dataset import ImageItem, VideoItem, load_dataset, person_group, read_labels
 from tongue_mirror.evaluation.training_data import clip_fps, clip_frames
 from tongue_mirror.io.face_tracker import FaceTracker, PhotoTracker
 from tongue_mirror.values import TONGUE_DIRECTIONS, FaceObservation, Frame
 
+DatasetItem = ImageItem | VideoItem
 CACHE = Path("/tmp/tongue_data_cache")
 VERSION = "v1"
 CFG = mouth_patch.PatchConfig()
@@ -43,16 +46,36 @@ class Item:
     group: str
 
 
+def training_people(items: Sequence[DatasetItem]) -> list[DatasetItem]:
+    """The items with `person` set to the name the training tools give that person.
+
+    Who is who comes from the manifest's `person` column (`person_group`'s rules where it has
+    none). The name is the rules' name for the person's first file, with the person appended
+    where the rules lump several people into one group: on a manifest where the two agree (the
+    development set: 430 people both ways) every name is the rules' own, so fold draws and
+    cached engine rows keep the names they were made with.
+    """
+    rule = {it.name: person_group(it.name, it.source) for it in items}
+    people_of_rule: dict[str, set[str]] = {}
+    for it in items:
+        people_of_rule.setdefault(rule[it.name], set()).add(it.person)
+    name_of: dict[str, str] = {}
+    for it in sorted(items, key=lambda item: item.name):
+        r = rule[it.name]
+        name_of.setdefault(it.person, r if len(people_of_rule[r]) == 1 else f"{r}|{it.person}")
+    return [dataclasses.replace(it, person=name_of[it.person]) for it in items]
+
+
 def read_manifest(dev: Path) -> list[Item]:
     """The manifest's items through the project's one reader, with their person groups."""
     items = []
-    for it in load_dataset(dev).items:
+    for it in training_people(load_dataset(dev).items):
         if isinstance(it, ImageItem):
             items.append(Item(it.name, "image", "tongue_out" if it.tongue_out else "no_tongue",
-                              it.direction or "", person_group(it.name, it.source)))
+                              it.direction or "", it.person))
         else:
             items.append(Item(it.name, "video", "mixed_video" if it.mixed else "no_tongue", "",
-                              person_group(it.name, it.source)))
+                              it.person))
     return items
 
 
