@@ -100,7 +100,7 @@ Item = ImageItem | VideoItem
 
 def group_of(item: Item) -> str:
     """The person the item belongs to (the unit held out in validation), as named by
-    `collect.training_people`, which main applies to the items once."""
+    `collect.training_people`, which main applies to the items as it reads them."""
     return item.person
 
 
@@ -456,12 +456,12 @@ def engine_samples(dev: Path, items: list[Item], frame_stride: int, n_out: int,
     (seed, draw, face, n_out) alone, so `draw` k is the same samples however the engine's code
     is laid out; the cache is keyed by the code as well, so a changed engine re-renders them."""
     donors = engine_donors(dev)
-    log(f"engine: {len(donors)} tongues from {len({t.group for t in donors})} people")
+    known = {t.group for t in donors}
+    log(f"engine: {len(donors)} tongues from {len(known)} people")
     code = b"".join((TOOLS / "tongue_data" / f).read_bytes()
                     for f in ("engine.py", "fullframe.py", "pool.py"))
     sdir = cache / "engine"
     sdir.mkdir(parents=True, exist_ok=True)
-    known = {t.group for t in donors}
     s = Samples()
     t0 = time.perf_counter()
     with StillLandmarker() as landmark:

@@ -15,6 +15,7 @@ import cv2
 from tongue_mirror.io.handoff import POLL_S, Handoff
 
 T = TypeVar("T")
+V = TypeVar("V")
 _STOP = object()
 _END = object()
 
@@ -187,8 +188,7 @@ def lower_thread_priority(nice: int) -> None:
         os.setpriority(os.PRIO_PROCESS, tid, min(19, current + nice))
 
 
-@contextlib.contextmanager
-def switch_interval(seconds: float) -> Iterator[None]:
+def switch_interval(seconds: float) -> contextlib.AbstractContextManager[None]:
     """Sets how long a Python thread may keep the GIL while another waits, restored on exit.
 
     A thread that released the GIL for native work (MediaPipe's landmarker, OpenCV) waits up to
@@ -197,16 +197,10 @@ def switch_interval(seconds: float) -> Iterator[None]:
     """
     if not seconds > 0:
         raise ValueError("switch interval must be > 0")
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(seconds)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)
+    return _set_for_block(sys.getswitchinterval, sys.setswitchinterval, seconds)
 
 
-@contextlib.contextmanager
-def opencv_threads(count: int) -> Iterator[None]:
+def opencv_threads(count: int) -> contextlib.AbstractContextManager[None]:
     """Sets how many threads OpenCV's own calls may use, restored on exit.
 
     When the pipeline's threads already fill the cores, OpenCV splitting a resize across its
@@ -215,9 +209,15 @@ def opencv_threads(count: int) -> Iterator[None]:
     """
     if count < 1:
         raise ValueError("OpenCV threads must be >= 1")
-    before = cv2.getNumThreads()
-    cv2.setNumThreads(count)
+    return _set_for_block(cv2.getNumThreads, cv2.setNumThreads, count)
+
+
+@contextlib.contextmanager
+def _set_for_block(get: Callable[[], V], put: Callable[[V], object], value: V) -> Iterator[None]:
+    """A process-wide setting changed for a block and put back after it, even on error."""
+    before = get()
+    put(value)
     try:
         yield
     finally:
-        cv2.setNumThreads(before)
+        put(before)
